@@ -1,0 +1,90 @@
+"""HTML to PDF with WeasyPrint, fetching nothing but the project's own static files.
+
+Report text and participant names can contain anything. They are escaped by the template, and
+even so the renderer gets a fetcher that refuses every URL but the project's static files: no
+``file://``, no network, no ``data:`` attachments.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+
+# Relative URLs in report templates resolve against this base; nothing outside it is fetched.
+STATIC_BASE_URL = "https://report-static.invalid/static/"
+
+
+class RefusedResource(ValueError):
+    """A resource the report may not load. WeasyPrint skips it and goes on rendering."""
+
+
+def _static_roots() -> list[Path]:
+    roots = [Path(p).resolve() for p in settings.STATICFILES_DIRS]
+    roots.append(Path(settings.STATIC_ROOT).resolve())
+    for finder in finders.get_finders():
+        for storage in getattr(finder, "storages", {}).values():
+            location = getattr(storage, "location", None)
+            if location:
+                roots.append(Path(location).resolve())
+    return roots
+
+
+def resolve_static(url: str) -> Path:
+    """Map a report URL to a regular file inside a static root, or refuse it."""
+    parts = urlsplit(url)
+    base = urlsplit(STATIC_BASE_URL)
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+        raise RefusedResource(f"not a static file URL: {url[:200]}")
+    if not parts.path.startswith(base.path):
+        raise RefusedResource(f"outside the static prefix: {url[:200]}")
+    relative = unquote(parts.path[len(base.path) :])
+    if not relative or "\x00" in relative or relative.startswith("/") or "\\" in relative:
+        raise RefusedResource(f"bad static path: {url[:200]}")
+    if any(segment in ("", ".", "..") for segment in relative.split("/")):
+        raise RefusedResource(f"bad static path: {url[:200]}")
+    found = finders.find(relative)
+    if not found:
+        raise RefusedResource(f"no such static file: {relative[:200]}")
+    path = Path(found).resolve()
+    if not any(path.is_relative_to(root) for root in _static_roots()):
+        raise RefusedResource(f"outside the static roots: {relative[:200]}")
+    if not path.is_file():
+        raise RefusedResource(f"not a regular file: {relative[:200]}")
+    return path
+
+
+def make_url_fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyURLFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols={"https"}, allow_redirects=False, timeout=1)
+
+        def fetch(self, url, headers=None):
+            path = resolve_static(url)
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                url, path.read_bytes(), headers={"Content-Type": content_type}
+            )
+
+    return StaticOnlyURLFetcher()
+
+
+@dataclass(frozen=True)
+class RenderedPDF:
+    content: bytes
+    pages: int
+
+
+def render_pdf(*, html: str, language: str = "en") -> RenderedPDF:
+    # Imported here: WeasyPrint loads Pango at import, which the web process never needs.
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=make_url_fetcher()).render()
+    content = document.write_pdf()
+    return RenderedPDF(content=content, pages=len(document.pages))

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `make test`: lint, Django's checks, migrations in step with the models, then the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export DJANGO_SETTINGS_MODULE=tests.settings
+
+echo "== ruff"
+$PY -m ruff check .
+$PY -m ruff format --check .
+echo "== manage.py check"
+$PY manage.py check --fail-level WARNING
+echo "== makemigrations --check"
+$PY manage.py makemigrations --check --dry-run
+echo "== pytest"
+$PY -m pytest "$@"

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import EventFactory, UserFactory
+from webinar import roles
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _missing_service(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def redis_reachable(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _required_services(request):
+    if request.node.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            _missing_service("this test needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    if request.node.get_closest_marker("redis") and not redis_reachable(TEST_REDIS_URL):
+        _missing_service(f"this test needs Redis at {TEST_REDIS_URL}")
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A loopback port nothing listens on: connections to it are refused at once."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return TEST_REDIS_URL
+
+
+@pytest.fixture
+def event(db):
+    return EventFactory()
+
+
+@pytest.fixture
+def organiser(db):
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.ORGANISERS))
+    return user
+
+
+@pytest.fixture
+def rapporteur(db):
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.RAPPORTEURS))
+    return user
+
+
+@pytest.fixture
+def participant(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Remove the per-run folder that tests/settings.py made (database file, media, queue)."""
+    import shutil
+    import tempfile
+
+    from django.conf import settings
+
+    var_dir = str(settings.VAR_DIR)
+    if var_dir.startswith(tempfile.gettempdir()) and "webinar-test-" in var_dir:
+        shutil.rmtree(var_dir, ignore_errors=True)

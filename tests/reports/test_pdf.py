@@ -1,0 +1,85 @@
+"""The renderer fetches the project's static files and nothing else."""
+
+import io
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from pypdf import PdfReader
+
+from reports.pdf import STATIC_BASE_URL, RefusedResource, render_pdf, resolve_static
+
+
+def _text(pdf: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_static_file_resolves_inside_static_root():
+    path = resolve_static(STATIC_BASE_URL + "reports/report.css")
+    assert path.name == "report.css"
+    assert path.read_text().startswith("@page")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/hostname",
+        "http://127.0.0.1:1/x.css",
+        "https://example.org/static/reports/report.css",
+        STATIC_BASE_URL + "../../../etc/hostname",
+        STATIC_BASE_URL + "%2e%2e/%2e%2e/etc/hostname",
+        STATIC_BASE_URL + "reports/../../settings.py",
+        STATIC_BASE_URL + "/etc/hostname",
+        STATIC_BASE_URL + "..%2f..%2fetc/hostname",
+        STATIC_BASE_URL + "does-not-exist.css",
+        "data:text/plain;base64,aGVsbG8=",
+    ],
+)
+def test_everything_else_is_refused(url):
+    with pytest.raises(RefusedResource):
+        resolve_static(url)
+
+
+@pytest.fixture
+def request_counter():
+    """A loopback HTTP server that counts the requests it gets."""
+    hits = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.end_headers()
+            self.wfile.write(b"body { color: red }")
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], hits
+    server.shutdown()
+    server.server_close()
+
+
+def test_hostile_markup_given_to_the_renderer_fetches_and_embeds_nothing(request_counter, tmp_path):
+    port, hits = request_counter
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    html = f"""<html><head>
+      <style>@import url(http://127.0.0.1:{port}/import.css);</style>
+      <link rel="stylesheet" href="http://127.0.0.1:{port}/link.css">
+      <link rel="attachment" href="file://{secret}">
+      <link rel="stylesheet" href="reports/report.css">
+      </head><body><p>Visible text</p>
+      <img src="file://{secret}"><img src="http://127.0.0.1:{port}/img.png">
+      <object data="file://{secret}"></object>
+      </body></html>"""
+    pdf = render_pdf(html=html).content
+    assert hits == []
+    assert b"TOP-SECRET-CONTENT" not in pdf
+    reader = PdfReader(io.BytesIO(pdf))
+    assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
+    assert "Visible text" in _text(pdf)

@@ -1,0 +1,54 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sessions.admin import SessionInline
+from webinar.models import Event, Organisation, Series, User
+
+
+# Links typed without a scheme are taken as https (Django 6's default, chosen now).
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "website"]
+    search_fields = ["name", "acronym"]
+    formfield_overrides = HTTPS_URL_FIELDS
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["organisers", "partners"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "series", "starts_at", "time_zone", "capacity", "is_published"]
+    list_filter = ["series", "is_published", "approval_mode"]
+    search_fields = ["title", "slug"]
+    list_select_related = ["series"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "starts_at"
+    inlines = [SessionInline]
+    formfield_overrides = HTTPS_URL_FIELDS

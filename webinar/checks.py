@@ -1,0 +1,60 @@
+"""System checks that stop a misconfigured production start with a clear message."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+
+@register(Tags.security, deploy=False)
+def check_production_settings(app_configs=None, **kwargs):
+    if settings.DEBUG:
+        return []
+    errors = []
+    if settings.SECRET_KEY_MISSING:
+        errors.append(
+            Error(
+                "SECRET_KEY is not set.",
+                hint="Set the SECRET_KEY environment variable to a long random string "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), or DEBUG=1 "
+                "for local development.",
+                id="webinar.E001",
+            )
+        )
+    if not settings.ALLOWED_HOSTS:
+        errors.append(
+            Error(
+                "ALLOWED_HOSTS is empty, so every request would be refused.",
+                hint="Set ALLOWED_HOSTS to the comma-separated host names the site is served "
+                "under, e.g. ALLOWED_HOSTS=webinars.example.org.",
+                id="webinar.E002",
+            )
+        )
+    return errors
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_cache(app_configs=None, **kwargs):
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith("LocMemCache"):
+        return [
+            Warning(
+                "The cache is local to each process, so login rate limits are per process.",
+                hint="Set REDIS_URL (or CACHE_URL) so that all web processes share one cache.",
+                id="webinar.W001",
+            )
+        ]
+    return []
+
+
+@register(deploy=True)
+def check_broker(app_configs=None, **kwargs):
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        return [
+            Warning(
+                "The task broker is the single-host filesystem transport.",
+                hint="Set CELERY_BROKER_URL or REDIS_URL to a Redis server in production.",
+                id="webinar.W002",
+            )
+        ]
+    return []

@@ -1,0 +1,135 @@
+import datetime as dt
+import secrets
+import unicodedata
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from registration.models import Registration
+from sessions.models import Session
+from webinar import demo, roles
+from webinar.models import Event, Organisation, Series, User
+
+DEMO_ORGANISER_EMAIL = "organiser@example.org"
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+class Command(BaseCommand):
+    help = "Load the demo series from the concept note. Safe to run again: nothing is doubled."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        series, _ = Series.objects.update_or_create(
+            slug=demo.SERIES["slug"],
+            defaults={k: v for k, v in demo.SERIES.items() if k != "slug"},
+        )
+        for name, acronym in demo.ORGANISERS:
+            series.organisers.add(
+                Organisation.objects.get_or_create(name=name, defaults={"acronym": acronym})[0]
+            )
+        for name, acronym in demo.PARTNERS:
+            series.partners.add(
+                Organisation.objects.get_or_create(name=name, defaults={"acronym": acronym})[0]
+            )
+
+        for spec in demo.EVENTS:
+            tz = zoneinfo.ZoneInfo(spec["time_zone"])
+            start = spec["start"].replace(tzinfo=tz)
+            event = self._event(series, spec, start=start, capacity=None)
+            self._agenda(event)
+            self._participants(event)
+
+        upcoming = Event.objects.filter(slug=demo.UPCOMING["slug"]).first()
+        if upcoming is None:
+            tz = zoneinfo.ZoneInfo(demo.UPCOMING["time_zone"])
+            day = timezone.localdate(timezone=tz) + dt.timedelta(days=30)
+            start = dt.datetime.combine(day, dt.time(10, 0), tzinfo=tz)
+            upcoming = self._event(
+                series, demo.UPCOMING, start=start, capacity=demo.UPCOMING["capacity"]
+            )
+            self._agenda(upcoming)
+        login = self._organiser()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready: {Event.objects.count()} events in “{series}”.")
+        )
+        if login:
+            self.stdout.write(login)
+
+    def _event(self, series, spec, *, start, capacity):
+        event, _ = Event.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                "series": series,
+                "title": spec["title"],
+                "region": spec["region"],
+                "summary": spec["summary"],
+                "description": spec["description"],
+                "objectives": spec["objectives"],
+                "starts_at": start,
+                "ends_at": start + dt.timedelta(hours=spec["hours"]),
+                "time_zone": spec["time_zone"],
+                "capacity": capacity,
+                "approval_mode": Event.ApprovalMode.AUTOMATIC,
+            },
+        )
+        return event
+
+    def _agenda(self, event):
+        if event.sessions.exists():
+            return
+        Session.objects.bulk_create(
+            Session(
+                event=event,
+                title=title,
+                kind=kind,
+                starts_at=event.starts_at + dt.timedelta(minutes=offset),
+                ends_at=event.starts_at + dt.timedelta(minutes=offset + length),
+                order=index,
+            )
+            for index, (offset, length, kind, title) in enumerate(demo.AGENDA)
+        )
+
+    def _participants(self, event):
+        if event.registrations.exists():
+            return
+        Registration.objects.bulk_create(
+            Registration(
+                event=event,
+                email=_ascii(f"{first}.{last}.{index}@example.org").lower(),
+                first_name=first,
+                last_name=last,
+                country=country,
+                organization="Demo Ministry (fictional)",
+                category=category,
+                status=Registration.Status.APPROVED,
+                confirmation_due=False,
+            )
+            for index, (first, last, country, category) in enumerate(demo.FICTIONAL_PARTICIPANTS)
+        )
+
+    def _organiser(self) -> str:
+        """An organiser account for the demo; its password is shown once and kept under var/."""
+        from allauth.account.models import EmailAddress
+
+        note = settings.VAR_DIR / "demo-login.txt"
+        user = User.objects.filter(email__iexact=DEMO_ORGANISER_EMAIL).first()
+        if user is not None:
+            return note.read_text().strip() if note.exists() else ""
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_user(
+            DEMO_ORGANISER_EMAIL, password, is_staff=True, first_name="Demo", last_name="Organiser"
+        )
+        user.groups.add(Group.objects.get(name=roles.ORGANISERS))
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        text = f"Organiser login: {DEMO_ORGANISER_EMAIL} / {password}"
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        note.write_text(text + "\n")
+        note.chmod(0o600)
+        return text

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from webinar import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("events/<slug:slug>/", views.event_detail, name="event_detail"),
+    path("", include("registration.urls")),
+    path("health/", views.health_view, name="health"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
