@@ -21,6 +21,12 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+
 class Registration(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending approval")
@@ -44,6 +50,19 @@ class Registration(models.Model):
         default="en",
         choices=[("en", "English"), ("fr", "Français"), ("ar", "العربية")],
     )
+    sex = models.CharField(
+        _("sex"),
+        max_length=12,
+        choices=Sex,
+        default=Sex.UNDISCLOSED,
+        help_text=_("Used only for disaggregated participation statistics."),
+    )
+    consent_processing = models.BooleanField(_("consent to processing"), default=False)
+    consent_listing = models.BooleanField(
+        _("consent to appear in the report's participant list"), default=False
+    )
+    attended = models.BooleanField(_("attended"), default=False)
+    minutes_attended = models.PositiveIntegerField(_("minutes attended"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.PENDING, db_index=True
     )

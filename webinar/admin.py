@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from sessions.admin import SessionInline
 from webinar.models import Event, Organisation, Series, User
 
-
 # Links typed without a scheme are taken as https (Django 6's default, chosen now).
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
