@@ -17,13 +17,35 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     ORGANISERS: {
         "webinar": {"series": ALL, "event": ALL, "organisation": ALL},
         "registration": {"registration": ALL},
-        "agenda": {"session": ALL},
-        "reports": {"reportbuild": ("add", "view", "download")},
+        "agenda": {
+            "session": ALL,
+            "person": ALL,
+            "sessionrole": ALL,
+            "material": ALL,
+        },
+        "reports": {
+            "report": ALL,
+            "sessionsummary": ALL,
+            "finding": ALL,
+            "recommendation": ALL,
+            "reportbuild": ("add", "view", "download", "publish"),
+        },
     },
     RAPPORTEURS: {
         "webinar": {"series": ("view",), "event": ("view",), "organisation": ("view",)},
-        "agenda": {"session": ("view",)},
-        "reports": {"reportbuild": ("add", "view", "download")},
+        "agenda": {
+            "session": ("view",),
+            "person": ("view",),
+            "sessionrole": ("view",),
+            "material": ("view",),
+        },
+        "reports": {
+            "report": ("add", "change", "view"),
+            "sessionsummary": ALL,
+            "finding": ALL,
+            "recommendation": ALL,
+            "reportbuild": ("add", "view", "download"),
+        },
     },
 }
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from registration.models import Category, Registration
 from reports.models import ReportBuild
-from sessions.models import Session
+from sessions.models import Material, Person, Session, SessionRole
 from webinar.models import Event, Series, User
 
 
@@ -61,7 +61,7 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     organization = "Ministry (fictional)"
     category = Category.NATIONAL_GOVERNMENT
     status = Registration.Status.APPROVED
-    confirmation_due = False
+    consent_processing = True
 
 
 class ReportBuildFactory(factory.django.DjangoModelFactory):
@@ -70,3 +70,32 @@ class ReportBuildFactory(factory.django.DjangoModelFactory):
 
     event = factory.SubFactory(EventFactory)
     language = "en"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Speaker {n}")
+    position = "Director"
+    organisation = "Ministry (fictional)"
+    country = "NE"
+    email = factory.Sequence(lambda n: f"speaker{n}@example.org")
+
+
+class SessionRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionRole
+
+    session = factory.SubFactory(SessionFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = SessionRole.Role.SPEAKER
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Material
+
+    session = factory.SubFactory(SessionFactory)
+    title = factory.Sequence(lambda n: f"Material {n}")
+    url = "https://example.org/slides.pdf"
