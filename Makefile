@@ -7,13 +7,15 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint check pytest bench install clean messages
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || \
 		{ echo "Could not create a virtual environment: install python3-venv (sudo apt-get install python3-venv)."; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+		else echo "npm not found: the browser tests' accessibility checks will be skipped."; fi
 	@touch $(STAMP)
 
 install: $(STAMP)
