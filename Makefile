@@ -29,5 +29,10 @@ test: install
 bench: install
 	@bash scripts/bench.sh
 
+# Refresh the French and Arabic catalogues from the code (then translate what is new).
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages --no-obsolete --no-location -l fr -l ar \
+		-i 'node_modules/*' -i 'var/*' -i 'staticfiles/*' -i 'tests/*' -i 'bench/*' -i 'test-artifacts/*'
+
 clean:
 	rm -rf var staticfiles .pytest_cache .ruff_cache

@@ -10,6 +10,7 @@ HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 
 bash scripts/check-system-libs.sh "$PY"
+bash scripts/compile-messages.sh
 mkdir -p var/log
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo

@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE=tests.settings
 
+bash scripts/compile-messages.sh
 echo "== ruff"
 $PY -m ruff check .
 $PY -m ruff format --check .

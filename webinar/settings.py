@@ -163,7 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("ar", _("Arabic"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [Path(env.str("LOCALE_DIR", default=str(BASE_DIR / "locale")))]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -251,11 +251,37 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.sweep_builds",
         "schedule": 60.0,
     },
+    "registration-schedule-reminders": {
+        "task": "registration.schedule_reminders",
+        "schedule": 300.0,
+    },
+    "registration-anonymise-expired": {
+        "task": "registration.anonymise_expired",
+        "schedule": 86400.0,
+    },
 }
 
 # Report builds: soft limit lets the task record why it stopped; the hard limit kills it.
 REPORT_BUILD_SOFT_TIME_LIMIT = env.int("REPORT_BUILD_SOFT_TIME_LIMIT", default=600)
 REPORT_BUILD_TIME_LIMIT = env.int("REPORT_BUILD_TIME_LIMIT", default=660)
+# A running build writes a heartbeat; one silent this long lost its worker and is retried.
+REPORT_BUILD_HEARTBEAT_SECONDS = env.int("REPORT_BUILD_HEARTBEAT_SECONDS", default=10)
+REPORT_BUILD_STALE_SECONDS = env.int("REPORT_BUILD_STALE_SECONDS", default=90)
+REPORT_BUILD_REQUEUE_SECONDS = env.int("REPORT_BUILD_REQUEUE_SECONDS", default=120)
+# Archival PDF (PDF/A-3u: embedded fonts, Unicode text); empty for plain PDF.
+REPORT_PDF_VARIANT = env.str("REPORT_PDF_VARIANT", default="pdf/a-3u")
+
+# --- Registration ---------------------------------------------------------------------------
+
+# The public address, for links in mails (self-service pages).
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+REGISTRATION_REMINDER_OFFSETS_HOURS = env.list(
+    "REGISTRATION_REMINDER_OFFSETS_HOURS", cast=float, default=[24, 1]
+)
+REGISTRATION_LINK_MAX_AGE_DAYS = env.int("REGISTRATION_LINK_MAX_AGE_DAYS", default=180)
+REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=730)
+# Sign-up attempts per client address per 10 minutes (a shared cache makes it global).
+REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=20)
 
 # --- Security -------------------------------------------------------------------------------
 
