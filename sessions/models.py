@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+import zoneinfo
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +30,11 @@ LANGUAGE_CODES = {code for code, _label in LANGUAGE_CHOICES}
 
 MATERIAL_EXTENSIONS = ["pdf", "pptx", "ppt", "docx", "doc", "xlsx", "odt", "odp", "ods", "txt"]
 MATERIAL_MAX_BYTES = 20 * 1024 * 1024
+
+
+@cache
+def available_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 def validate_language_codes(value: str) -> None:
@@ -127,8 +134,12 @@ class Session(models.Model):
             return
         if self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The end must be after the start.")})
-        event = getattr(self, "event", None) if self.event_id else None
-        if event is None:
+        try:
+            # In an inline under a new or edited event, this is the form's (unsaved) event.
+            event = self.event
+        except Event.DoesNotExist:
+            return
+        if not (event.starts_at and event.ends_at and event.time_zone in available_zones()):
             return
         tz = event.tzinfo
         first_day = event.starts_at.astimezone(tz).date()

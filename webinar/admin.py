@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sessions.admin import SessionInline
+from sessions.admin import EventAgendaAdminMixin, SessionInline
 from webinar.models import Event, Organisation, Series, User
 
 # Links typed without a scheme are taken as https (Django 6's default, chosen now).
@@ -42,7 +42,7 @@ class SeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(EventAgendaAdminMixin, admin.ModelAdmin):
     list_display = ["title", "series", "starts_at", "time_zone", "capacity", "is_published"]
     list_filter = ["series", "is_published", "approval_mode"]
     search_fields = ["title", "slug"]

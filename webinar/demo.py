@@ -96,14 +96,170 @@ UPCOMING = {
     "capacity": 100,
 }
 
-# (minutes from the start, minutes long, kind, title)
+# Fictional people for the demo agendas: names are invented; organisations say "(fictional)"
+# unless the person represents an organiser of the series. Emails use the reserved domain.
+# key: (honorific, name, position, organisation, country, bio)
+PEOPLE = {
+    "cccpa": (
+        "Amb.",
+        "Samira Exemple",
+        "Director (fictional representative)",
+        "CCCPA",
+        "EG",
+        "A fictional diplomat who has worked on peacebuilding and migration governance in the "
+        "Sahel and the Horn of Africa. Demo data.",
+    ),
+    "iom": (
+        "Ms",
+        "Hélène Specimen",
+        "Regional Director (fictional representative)",
+        "IOM",
+        "SN",
+        "A fictional migration and development specialist with twenty years of field work "
+        "in West and Central Africa. Demo data.",
+    ),
+    "swiss": (
+        "Mr",
+        "Lukas Beispiel",
+        "Programme Officer (fictional)",
+        "Swiss development cooperation (fictional)",
+        "CH",
+        "A fictional programme officer for migration and protection in North Africa. Demo data.",
+    ),
+    "au": (
+        "Dr",
+        "Kwame Placeholder",
+        "Senior Policy Officer, Migration (fictional)",
+        "African Union Commission (fictional)",
+        "ET",
+        "A fictional policy officer following the Migration Policy Framework for Africa. "
+        "Demo data.",
+    ),
+    "niger": (
+        "Mr",
+        "Issoufou Démo",
+        "Director of Planning (fictional)",
+        "Ministry of Planning (fictional)",
+        "NE",
+        "A fictional planner who led a national development plan's migration chapter. Demo data.",
+    ),
+    "mali": (
+        "Ms",
+        "Mariam Sample",
+        "Head of Diaspora Affairs (fictional)",
+        "Ministry of Malians Abroad (fictional)",
+        "ML",
+        "A fictional official working on diaspora investment and skills transfer. Demo data.",
+    ),
+    "chad": (
+        "Mr",
+        "Abakar Fictif",
+        "Mayor (fictional)",
+        "Municipality of a border town (fictional)",
+        "TD",
+        "A fictional mayor of a town that receives returnees and displaced people. Demo data.",
+    ),
+    "ecowas": (
+        "Dr",
+        "Adama Exemplaire",
+        "Free Movement Adviser (fictional)",
+        "Regional economic community (fictional)",
+        "NG",
+        "A fictional adviser on free movement protocols and labour mobility. Demo data.",
+    ),
+    "academic": (
+        "Prof.",
+        "Nadia Modèle",
+        "Professor of Development Studies (fictional)",
+        "University (fictional)",
+        "MA",
+        "A fictional researcher on climate change, conflict and mobility. Demo data.",
+    ),
+    "egypt": (
+        "Ms",
+        "Yasmine Mithal",
+        "Migration Policy Adviser (fictional)",
+        "Ministry of Emigration (fictional)",
+        "EG",
+        "A fictional adviser on services to migrants and returnees. Demo data.",
+    ),
+}
+
+# (minutes from the start, minutes long, kind, title, description, [(person key, role)])
+# The four working groups run in parallel breakout rooms: their overlap is intended.
 AGENDA = [
-    (0, 20, "opening", "Opening remarks by the organisers"),
-    (20, 40, "panel", "Challenges: legal, policy and institutional obstacles to mainstreaming"),
-    (60, 40, "panel", "Frameworks: the 2030 Agenda, the Global Compact and continental policy"),
-    (100, 10, "break", "Break"),
-    (110, 45, "working_group", "Programmes: services to migrants, returnees and the diaspora"),
-    (155, 15, "closing", "Closing and next steps"),
+    (
+        0,
+        20,
+        "opening",
+        "Opening remarks by the organisers",
+        "Welcome by the convening centre and IOM, with the support of the Swiss Confederation.",
+        [("cccpa", "speaker"), ("iom", "speaker"), ("swiss", "speaker"), ("au", "moderator")],
+    ),
+    (
+        20,
+        35,
+        "panel",
+        "Challenges: legal, policy and institutional obstacles to mainstreaming migration",
+        "Objective 1 of the concept note: the challenges countries face in mainstreaming "
+        "migration at each stage of national and local development planning.",
+        [("au", "moderator"), ("niger", "speaker"), ("chad", "speaker"), ("egypt", "rapporteur")],
+    ),
+    (
+        55,
+        35,
+        "panel",
+        "Frameworks and cooperation: the 2030 Agenda, the Global Compact and continental policy",
+        "Objective 2 of the concept note: recommendations to implement international and "
+        "continental frameworks and to strengthen regional and international cooperation.",
+        [
+            ("iom", "moderator"),
+            ("ecowas", "speaker"),
+            ("academic", "discussant"),
+            ("mali", "rapporteur"),
+        ],
+    ),
+    (90, 10, "break", "Break", "", []),
+    (
+        100,
+        45,
+        "working_group",
+        "Working group: services to migrants",
+        "Programme area: access to services for migrants in countries of transit and destination.",
+        [("egypt", "chair"), ("niger", "rapporteur")],
+    ),
+    (
+        100,
+        45,
+        "working_group",
+        "Working group: reintegration of returnees",
+        "Programme area: sustainable reintegration, including at the local level.",
+        [("chad", "chair"), ("ecowas", "rapporteur")],
+    ),
+    (
+        100,
+        45,
+        "working_group",
+        "Working group: diaspora engagement",
+        "Programme area: diaspora investment, skills and remittances for development.",
+        [("mali", "chair"), ("swiss", "rapporteur")],
+    ),
+    (
+        100,
+        45,
+        "working_group",
+        "Working group: community stabilisation and peacebuilding",
+        "Programme area: drivers of migration (conflict, terrorism, climate change, COVID-19).",
+        [("academic", "chair"), ("au", "rapporteur")],
+    ),
+    (
+        150,
+        30,
+        "closing",
+        "Closing and next steps",
+        "Reports from the working groups, recommendations and the next workshop of the series.",
+        [("cccpa", "chair"), ("iom", "speaker")],
+    ),
 ]
 
 FICTIONAL_PARTICIPANTS = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("events/<slug:slug>/", views.event_detail, name="event_detail"),
     path("", include("registration.urls")),
+    path("", include("sessions.urls")),
     path("health/", views.health_view, name="health"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

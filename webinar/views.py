@@ -1,9 +1,9 @@
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import condition, require_GET
 
-from sessions.selectors import event_published_sessions
+from sessions.selectors import agenda_by_day, agenda_etag, event_agenda
 from webinar import health, selectors
 
 
@@ -13,11 +13,25 @@ def home(request):
     return render(request, "webinar/home.html", {"upcoming": upcoming, "past": past})
 
 
+def _event_detail_etag(request, slug: str):
+    event = selectors.event_published(slug=slug).first()
+    if event is None:
+        return None
+    request._agenda_event = event
+    return agenda_etag(event=event, extra=f"event_detail:{event.registration_is_open()}")
+
+
 @require_GET
+@cache_control(max_age=60)
+@condition(etag_func=_event_detail_etag)
 def event_detail(request, slug: str):
-    event = get_object_or_404(selectors.event_published(slug=slug))
-    sessions = event_published_sessions(event=event)
-    return render(request, "webinar/event_detail.html", {"event": event, "sessions": sessions})
+    event = getattr(request, "_agenda_event", None) or get_object_or_404(
+        selectors.event_published(slug=slug)
+    )
+    agenda_days = agenda_by_day(event=event, sessions=event_agenda(event=event))
+    return render(
+        request, "webinar/event_detail.html", {"event": event, "agenda_days": agenda_days}
+    )
 
 
 @never_cache

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from registration.models import Registration
-from sessions.models import Session
+from sessions.models import Person, Session, SessionRole
 from webinar import demo, roles
 from webinar.models import Event, Organisation, Series, User
 
@@ -82,18 +82,42 @@ class Command(BaseCommand):
         return event
 
     def _agenda(self, event):
-        if event.sessions.exists():
+        """The demo agenda with its fictional people. Skipped once the event has an agenda with
+        people; an older demo agenda without any people (earlier versions) is replaced."""
+        if SessionRole.objects.filter(session__event=event).exists():
             return
-        Session.objects.bulk_create(
+        event.sessions.all().delete()
+        people = {}
+        for key, (honorific, name, position, organisation, country, bio) in demo.PEOPLE.items():
+            people[key], _ = Person.objects.get_or_create(
+                name=name,
+                organisation=organisation,
+                defaults={
+                    "honorific": honorific,
+                    "position": position,
+                    "country": country,
+                    "bio": bio,
+                    "email": f"{_ascii(name).lower().replace(' ', '.')}@example.org",
+                },
+            )
+        sessions = Session.objects.bulk_create(
             Session(
                 event=event,
                 title=title,
                 kind=kind,
+                description=description,
                 starts_at=event.starts_at + dt.timedelta(minutes=offset),
                 ends_at=event.starts_at + dt.timedelta(minutes=offset + length),
                 order=index,
+                languages="en,fr",
+                interpretation="" if kind == "break" else "ar",
             )
-            for index, (offset, length, kind, title) in enumerate(demo.AGENDA)
+            for index, (offset, length, kind, title, description, _roles) in enumerate(demo.AGENDA)
+        )
+        SessionRole.objects.bulk_create(
+            SessionRole(session=session, person=people[key], role=role, order=position)
+            for session, spec in zip(sessions, demo.AGENDA, strict=True)
+            for position, (key, role) in enumerate(spec[5])
         )
 
     def _participants(self, event):
