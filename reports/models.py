@@ -1,12 +1,258 @@
-"""Report builds: each request for a PDF of an event's report, and its outcome."""
+"""The post-event report: its content (written by staff in en/fr/ar) and its PDF builds."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from webinar.models import Event
+
+# The report's languages; every text of the report has one column per language.
+REPORT_LANGUAGES = ("en", "fr", "ar")
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
+
+
+class TranslatedTextMixin:
+    """Per-language columns named ``<field>_<language>``, read with a visible fallback."""
+
+    TRANSLATED_FIELDS: tuple[str, ...] = ()
+    # A translation is required only where the original (English or any language) has text.
+
+    def text(self, field: str, language: str) -> str:
+        return (getattr(self, f"{field}_{language}", "") or "").strip()
+
+    def text_or_fallback(self, field: str, language: str) -> tuple[str, str]:
+        """The text in ``language``, else the first language that has it: (text, its language)."""
+        value = self.text(field, language)
+        if value:
+            return value, language
+        for other in REPORT_LANGUAGES:
+            value = self.text(field, other)
+            if value:
+                return value, other
+        return "", language
+
+    def missing_languages(self, field: str) -> list[str]:
+        """Languages lacking a text that another language has (nothing written is not missing)."""
+        present = [lang for lang in REPORT_LANGUAGES if self.text(field, lang)]
+        if not present:
+            return []
+        return [lang for lang in REPORT_LANGUAGES if lang not in present]
+
+
+def _texts(verbose: str, *, blank: bool = True, max_length: int | None = None) -> dict:
+    """Three columns (en, fr, ar) for one text; used to keep the model definitions short."""
+    fields = {}
+    for lang in REPORT_LANGUAGES:
+        label = format_lazy("{} ({})", verbose, lang)
+        if max_length:
+            fields[lang] = models.CharField(label, max_length=max_length, blank=blank)
+        else:
+            fields[lang] = models.TextField(label, blank=blank)
+    return fields
+
+
+class ChallengeType(models.TextChoices):
+    LEGAL = "legal", _("Legal")
+    POLICY = "policy", _("Policy")
+    INSTITUTIONAL = "institutional", _("Institutional")
+    OPERATIONAL = "operational", _("Operational")
+
+
+class ProgrammeArea(models.TextChoices):
+    SERVICES = "services", _("Services to migrants")
+    REINTEGRATION = "reintegration", _("Reintegration of returnees")
+    DIASPORA = "diaspora", _("Diaspora engagement")
+    STABILISATION = "stabilisation", _("Community stabilisation and peacebuilding")
+    DRIVERS = "drivers", _("Drivers of migration (conflict, terrorism, climate change, COVID-19)")
+    GOVERNANCE = "governance", _("Migration governance and data")
+
+
+class Addressee(models.TextChoices):
+    NATIONAL = "national_governments", _("National governments")
+    LOCAL = "local_governments", _("Local governments")
+    AUC = "auc", _("African Union Commission")
+    RECS = "recs", _("Regional economic communities")
+    PARTNERS = "international_partners", _("International partners")
+
+
+class Stage(models.TextChoices):
+    ASSESSMENT = "assessment", _("Situation assessment")
+    GOALS = "goals", _("Strategic goals and national priorities")
+    PLANNING = "planning", _("Planning")
+    CAPACITY = "capacity", _("Capacity building and financing")
+    IMPLEMENTATION = "implementation", _("Implementation")
+    EVALUATION = "evaluation", _("Evaluation")
+
+
+class Level(models.TextChoices):
+    NATIONAL = "national", _("National")
+    LOCAL = "local", _("Local")
+    REGIONAL = "regional", _("Regional")
+    CONTINENTAL = "continental", _("Continental")
+
+
+class Priority(models.IntegerChoices):
+    HIGH = 1, _("High")
+    MEDIUM = 2, _("Medium")
+    LOW = 3, _("Low")
+
+
+class Report(TranslatedTextMixin, models.Model):
+    """The summary report of one event, edited by rapporteurs and organisers."""
+
+    TRANSLATED_FIELDS = (
+        "title",
+        "executive_summary",
+        "background",
+        "objectives",
+        "conclusions",
+        "next_steps",
+    )
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, related_name="report", verbose_name=_("event")
+    )
+    title_en, title_fr, title_ar = _texts(_("title"), max_length=300).values()
+    executive_summary_en, executive_summary_fr, executive_summary_ar = _texts(
+        _("executive summary")
+    ).values()
+    background_en, background_fr, background_ar = _texts(_("background")).values()
+    objectives_en, objectives_fr, objectives_ar = _texts(_("objectives")).values()
+    conclusions_en, conclusions_fr, conclusions_ar = _texts(_("conclusions")).values()
+    next_steps_en, next_steps_fr, next_steps_ar = _texts(_("next steps")).values()
+    region_countries = CountryField(
+        _("countries of the region"),
+        multiple=True,
+        blank=True,
+        help_text=_("Used to count how many of the region's countries took part."),
+    )
+    distribution_list = models.TextField(
+        _("distribution list"),
+        blank=True,
+        help_text=_("Email addresses that receive the share link, one per line."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self) -> str:
+        return self.title_en or self.event.title
+
+    def distribution_addresses(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for line in self.distribution_list.replace(",", "\n").replace(";", "\n").splitlines():
+            address = line.strip()
+            if address:
+                seen.setdefault(address.lower(), None)
+        return list(seen)
+
+
+class SessionSummary(TranslatedTextMixin, models.Model):
+    TRANSLATED_FIELDS = ("key_points",)
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="session_summaries", verbose_name=_("report")
+    )
+    session = models.ForeignKey(
+        "agenda.Session",
+        on_delete=models.CASCADE,
+        related_name="report_summaries",
+        verbose_name=_("session"),
+    )
+    key_points_en, key_points_fr, key_points_ar = _texts(
+        _("rapporteur's key points (one per line)")
+    ).values()
+
+    class Meta:
+        ordering = ["session__starts_at", "session__order", "pk"]
+        verbose_name = _("session summary")
+        verbose_name_plural = _("session summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "session"], name="report_one_summary_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.session)
+
+
+class Finding(TranslatedTextMixin, models.Model):
+    TRANSLATED_FIELDS = ("text",)
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="findings", verbose_name=_("report")
+    )
+    challenge_type = models.CharField(_("challenge type"), max_length=20, choices=ChallengeType)
+    programme_area = models.CharField(
+        _("programme area"), max_length=20, choices=ProgrammeArea, blank=True
+    )
+    session = models.ForeignKey(
+        "agenda.Session",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("session it came from"),
+    )
+    text_en, text_fr, text_ar = _texts(_("text")).values()
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+
+    def __str__(self) -> str:
+        return (self.text_en or self.text_fr or self.text_ar)[:80]
+
+
+class Recommendation(TranslatedTextMixin, models.Model):
+    TRANSLATED_FIELDS = ("text",)
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("report")
+    )
+    text_en, text_fr, text_ar = _texts(_("text")).values()
+    addressee = models.CharField(_("addressed to"), max_length=30, choices=Addressee)
+    stage = models.CharField(
+        _("stage of the national development process"), max_length=20, choices=Stage
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level)
+    sdg_target = models.CharField(
+        _("SDG target"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^\d{1,2}\.[0-9a-z]{1,2}$", _("Write a target like 10.7."))],
+        help_text=_("For example 10.7 (safe, orderly and regular migration)."),
+    )
+    gcm_objective = models.PositiveSmallIntegerField(
+        _("Global Compact for Migration objective"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(23)],
+        help_text=_("1 to 23."),
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority, default=Priority.MEDIUM
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["priority", "order", "pk"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+    def __str__(self) -> str:
+        return (self.text_en or self.text_fr or self.text_ar)[:80]
 
 
 class ReportBuild(models.Model):
@@ -24,7 +270,21 @@ class ReportBuild(models.Model):
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="report_builds", verbose_name=_("event")
     )
+    report = models.ForeignKey(
+        Report,
+        on_delete=models.CASCADE,
+        related_name="builds",
+        null=True,
+        blank=True,
+        verbose_name=_("report"),
+    )
     language = models.CharField(_("language"), max_length=2, choices=Language, default="en")
+    allow_fallback = models.BooleanField(
+        _("fall back to another language where a translation is missing"), default=False
+    )
+    fallback_fields = models.TextField(
+        _("texts shown in another language"), blank=True, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.QUEUED, db_index=True
     )
@@ -41,17 +301,37 @@ class ReportBuild(models.Model):
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Written every few seconds by the running task; a silent build's worker is gone.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to="reports/", blank=True, max_length=300)
     size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    # Publishing: an unguessable token makes a public link; revoking clears it for good.
+    share_token = models.CharField(
+        _("share token"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    share_email_due = models.BooleanField(_("share email to send"), default=False)
+    share_emailed_at = models.DateTimeField(_("share email sent at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("report build")
         verbose_name_plural = _("report builds")
-        permissions = [("download_reportbuild", _("Can download report PDFs"))]
+        permissions = [
+            ("download_reportbuild", _("Can download report PDFs")),
+            ("publish_reportbuild", _("Can publish report PDFs and send their share link")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event.slug} [{self.language}] #{self.pk} {self.status}"
@@ -59,6 +339,10 @@ class ReportBuild(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def is_shared(self) -> bool:
+        return bool(self.share_token)
 
     def storage_name(self) -> str:
         """Deterministic: running the build twice writes one file, not two."""

@@ -17,6 +17,8 @@ from django.contrib.staticfiles import finders
 
 # Relative URLs in report templates resolve against this base; nothing outside it is fetched.
 STATIC_BASE_URL = "https://report-static.invalid/static/"
+# Images made for this render (the charts) are served from memory under this prefix.
+GENERATED_BASE_URL = "https://report-static.invalid/generated/"
 
 
 class RefusedResource(ValueError):
@@ -58,14 +60,23 @@ def resolve_static(url: str) -> Path:
     return path
 
 
-def make_url_fetcher():
+def make_url_fetcher(generated: dict[str, tuple[bytes, str]] | None = None):
+    """A fetcher for the static files, plus ``generated`` {name: (bytes, content type)}."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    generated = generated or {}
 
     class StaticOnlyURLFetcher(URLFetcher):
         def __init__(self):
             super().__init__(allowed_protocols={"https"}, allow_redirects=False, timeout=1)
 
         def fetch(self, url, headers=None):
+            if url.startswith(GENERATED_BASE_URL):
+                name = url[len(GENERATED_BASE_URL) :]
+                if name not in generated:
+                    raise RefusedResource(f"no such generated resource: {name[:200]}")
+                content, content_type = generated[name]
+                return URLFetcherResponse(url, content, headers={"Content-Type": content_type})
             path = resolve_static(url)
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(
@@ -81,10 +92,24 @@ class RenderedPDF:
     pages: int
 
 
-def render_pdf(*, html: str, language: str = "en") -> RenderedPDF:
+def render_pdf(
+    *,
+    html: str,
+    language: str = "en",
+    generated: dict[str, tuple[bytes, str]] | None = None,
+    pdf_variant: str | None = None,
+) -> RenderedPDF:
+    """Render ``html``; ``generated`` images are served by name under GENERATED_BASE_URL.
+
+    ``pdf_variant`` is passed to WeasyPrint (for instance ``"pdf/ua-1"``: tagged, accessible).
+    The document language and title come from the HTML (``<html lang>`` and ``<title>``).
+    """
     # Imported here: WeasyPrint loads Pango at import, which the web process never needs.
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=make_url_fetcher()).render()
-    content = document.write_pdf()
+    options = {"pdf_variant": pdf_variant} if pdf_variant else {}
+    document = HTML(
+        string=html, base_url=STATIC_BASE_URL, url_fetcher=make_url_fetcher(generated)
+    ).render(**options)
+    content = document.write_pdf(**options)
     return RenderedPDF(content=content, pages=len(document.pages))

@@ -1,21 +1,31 @@
-"""Report builds: queue, claim, render, store, and sweep what got stuck."""
+"""Report content and builds: create, queue, claim, render, store, publish, sweep."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
+import threading
+from collections.abc import Callable
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models import F
+from django.core.mail import EmailMessage
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django_countries import countries
 
-from reports.models import ReportBuild
-from reports.pdf import render_pdf
-from sessions.selectors import event_published_sessions
+from reports import selectors
+from reports.charts import COUNTRY_BARS
+from reports.models import Report, ReportBuild
+from reports.pdf import GENERATED_BASE_URL, render_pdf
 from webinar.models import Event
 
 logger = logging.getLogger(__name__)
@@ -23,67 +33,264 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 
 
-def report_build_request(*, event: Event, language: str, requested_by=None) -> ReportBuild:
-    """Record a build request and queue it once the row is committed."""
+class MissingTranslations(Exception):
+    """The requested language lacks texts; ``missing`` names them."""
+
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__(f"{len(missing)} texts are not translated: " + "; ".join(missing[:10]))
+
+
+class TransientBuildError(Exception):
+    """Worth another try later (database or storage briefly unavailable)."""
+
+
+# --- content ---------------------------------------------------------------------------------
+
+
+def report_get_or_create(*, event: Event) -> Report:
+    """The event's report; a new one starts from the event's title, concept and objectives."""
+    report, _created = Report.objects.get_or_create(
+        event=event,
+        defaults={
+            "title_en": event.title,
+            "background_en": event.description,
+            "objectives_en": event.objectives,
+        },
+    )
+    return report
+
+
+# --- builds ----------------------------------------------------------------------------------
+
+
+def report_build_request(
+    *,
+    event: Event | None = None,
+    report: Report | None = None,
+    language: str,
+    requested_by=None,
+    allow_fallback: bool = False,
+) -> ReportBuild:
+    """Record a build request and queue it once the row is committed.
+
+    Refuses with MissingTranslations when texts of the report lack ``language`` unless
+    ``allow_fallback``: then those texts are printed in another language, marked as such.
+    """
+    if report is None:
+        if event is None:
+            raise ValueError("report_build_request needs an event or a report")
+        report = report_get_or_create(event=event)
+    if not allow_fallback:
+        missing = selectors.report_missing_translations(report=report, language=language)
+        if missing:
+            raise MissingTranslations(missing)
     with transaction.atomic():
         build = ReportBuild.objects.create(
-            event=event, language=language, requested_by=requested_by
+            event_id=report.event_id,
+            report=report,
+            language=language,
+            requested_by=requested_by,
+            allow_fallback=allow_fallback,
         )
-        transaction.on_commit(lambda: _queue_build(build.pk), robust=True)
+        build_id = build.pk
+        transaction.on_commit(lambda: _queue_build(build_id), robust=True)
     return build
 
 
-def _queue_build(build_id: int) -> None:
+def _queue_build(build_id: int, countdown: float | None = None) -> None:
     from reports.tasks import build_report
 
-    build_report.delay(build_id=build_id)
+    build_report.apply_async(kwargs={"build_id": build_id}, countdown=countdown)
 
 
-def report_build_claim(*, build_id: int) -> bool:
-    """queued → running, exactly once, whichever worker gets there first."""
-    return bool(
-        ReportBuild.objects.filter(pk=build_id, status=ReportBuild.Status.QUEUED).update(
-            status=ReportBuild.Status.RUNNING,
-            started_at=timezone.now(),
-            attempts=F("attempts") + 1,
-            progress=5,
-            error="",
-        )
+def report_build_claim(*, build_id: int) -> int | None:
+    """queued → running, exactly once, whichever worker gets there first.
+
+    Returns the attempt number this claim owns (the finishing write checks it, so a worker
+    presumed dead that wakes up cannot overwrite a later attempt), or None.
+    """
+    now = timezone.now()
+    claimed = ReportBuild.objects.filter(
+        pk=build_id, status=ReportBuild.Status.QUEUED, attempts__lt=MAX_ATTEMPTS
+    ).update(
+        status=ReportBuild.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        progress=5,
+        error="",
+    )
+    if not claimed:
+        return None
+    return ReportBuild.objects.values_list("attempts", flat=True).get(pk=build_id)
+
+
+def _owned(build_id: int, attempt: int):
+    return ReportBuild.objects.filter(
+        pk=build_id, status=ReportBuild.Status.RUNNING, attempts=attempt
     )
 
 
-def report_html(*, event: Event, language: str) -> str:
+@contextmanager
+def _heartbeat(build_id: int, attempt: int):
+    """Touch ``heartbeat_at`` every few seconds while the (blocking) render runs."""
+    stop = threading.Event()
+    interval = settings.REPORT_BUILD_HEARTBEAT_SECONDS
+
+    def beat():
+        from django.db import connection
+
+        try:
+            while not stop.wait(interval):
+                _owned(build_id, attempt).update(heartbeat_at=timezone.now())
+        except DatabaseError:
+            logger.warning("report build %s: heartbeat failed", build_id, exc_info=True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"report-build-{build_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=interval + 5)
+
+
+def _localised_date(event: Event) -> str:
+    return date_format(timezone.localtime(event.starts_at, event.tzinfo).date(), "DATE_FORMAT")
+
+
+def report_render_context(*, report: Report, language: str, allow_fallback: bool) -> dict:
+    """The template context (call inside ``translation.override(language)``)."""
+    event = report.event
+    series = event.series
+    content = selectors.report_content(
+        report=report, language=language, allow_fallback=allow_fallback
+    )
+    statistics = selectors.report_statistics(
+        event=event, region_countries=[str(c) for c in report.region_countries]
+    )
+    annex: dict[str, list] = {}
+    names = {}
+    for first, last, organisation, code in selectors.report_annex_participants(event=event):
+        if code not in names:
+            names[code] = str(countries.name(code)) or code or _("Country not given")
+        annex.setdefault(names[code], []).append((first, last, organisation))
+    title = content["texts"]["title"]
+    if not title:
+        title = selectors.Text(event.title, language, False)
+    toc = [
+        ("summary", _("Executive summary")) if content["texts"]["executive_summary"] else None,
+        ("background", _("Background")),
+        ("objectives", _("Objectives")) if content["texts"]["objectives"] else None,
+        ("agenda", _("Agenda")),
+        ("sessions", _("Session summaries"))
+        if any(row["key_points"] for row in content["sessions"])
+        else None,
+        ("findings", _("Findings")),
+        ("recommendations", _("Recommendations")),
+        ("stages", _("Recommendations by stage of the national development process"))
+        if content["recommendations"]
+        else None,
+        ("participation", _("Participation")),
+        ("conclusions", _("Conclusions")) if content["texts"]["conclusions"] else None,
+        ("next-steps", _("Next steps")) if content["texts"]["next_steps"] else None,
+        ("annex", _("Annex: list of participants")),
+    ]
+    return {
+        **content,
+        "event": event,
+        "series": series,
+        "organisers": [str(o) for o in series.organisers.all()],
+        "partners": [str(o) for o in series.partners.all()],
+        "event_date": _localised_date(event),
+        "title": title,
+        "running_title": title.value[:120],
+        "page_word": _("Page"),
+        "of_word": _("of"),
+        "statistics": statistics,
+        "annex": sorted(annex.items()),
+        "has_summaries": any(row["key_points"] for row in content["sessions"]),
+        "toc": [entry for entry in toc if entry],
+        "language": language,
+        "rtl": translation.get_language_bidi(),
+        "chart_base": GENERATED_BASE_URL,
+        "bars": COUNTRY_BARS,
+        "generated_at": timezone.now(),
+    }
+
+
+def report_render(
+    *,
+    report: Report,
+    language: str,
+    allow_fallback: bool = True,
+    progress: Callable[[int], None] | None = None,
+):
+    """(rendered PDF, texts that fell back to another language)."""
+    from reports.charts import statistics_charts
+
+    progress = progress or (lambda _value: None)
     with translation.override(language):
-        return render_to_string(
-            "reports/report.html",
-            {
-                "event": event,
-                "series": event.series,
-                "sessions": list(event_published_sessions(event=event)),
-                "language": language,
-                "rtl": language == "ar",
-            },
+        context = report_render_context(
+            report=report, language=language, allow_fallback=allow_fallback
         )
+        charts = statistics_charts(context["statistics"], rtl=context["rtl"])
+        html = render_to_string("reports/report.html", context)
+    progress(30)
+    rendered = render_pdf(
+        html=html,
+        language=language,
+        generated=charts,
+        pdf_variant=settings.REPORT_PDF_VARIANT or None,
+    )
+    return rendered, context["fallbacks"]
 
 
 def report_build_run(*, build_id: int) -> ReportBuild | None:
-    """Render and store a claimed build. Returns None if the build was not ours to run."""
-    if not report_build_claim(build_id=build_id):
+    """Render and store a claimed build. Returns None if the build was not ours to run.
+
+    Raises TransientBuildError (the build is queued again) when the database or the storage
+    failed in a way worth retrying; any other error fails the build with its reason.
+    """
+    attempt = report_build_claim(build_id=build_id)
+    if attempt is None:
         logger.info("report build %s was not queued; nothing to do", build_id)
         return None
-    build = ReportBuild.objects.select_related("event__series").get(pk=build_id)
+    build = ReportBuild.objects.select_related("event__series", "report").get(pk=build_id)
+    report = build.report or report_get_or_create(event=build.event)
+
+    def progress(value: int) -> None:
+        _owned(build_id, attempt).update(progress=value, heartbeat_at=timezone.now())
+
     try:
-        html = report_html(event=build.event, language=build.language)
-        ReportBuild.objects.filter(pk=build.pk).update(progress=30)
-        rendered = render_pdf(html=html, language=build.language)
+        with _heartbeat(build_id, attempt):
+            rendered, fallbacks = report_render(
+                report=report,
+                language=build.language,
+                allow_fallback=build.allow_fallback,
+                progress=progress,
+            )
+        progress(90)
         name = build.storage_name()
+        # Deterministic name: a retry replaces the file of an earlier attempt, never adds one.
         if default_storage.exists(name):
             default_storage.delete(name)
         stored = default_storage.save(name, ContentFile(rendered.content))
-    except Exception as exc:
-        report_build_fail(build_id=build.pk, reason=f"{type(exc).__name__}: {exc}")
+    except (DatabaseError, OSError) as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        if attempt < MAX_ATTEMPTS and _owned(build_id, attempt).update(
+            status=ReportBuild.Status.QUEUED, error=reason[:2000], progress=0
+        ):
+            raise TransientBuildError(reason) from exc
+        report_build_fail(build_id=build_id, reason=reason)
         raise
-    ReportBuild.objects.filter(pk=build.pk, status=ReportBuild.Status.RUNNING).update(
+    except Exception as exc:
+        report_build_fail(build_id=build_id, reason=f"{type(exc).__name__}: {exc}")
+        raise
+    _owned(build_id, attempt).update(
         status=ReportBuild.Status.SUCCEEDED,
         progress=100,
         finished_at=timezone.now(),
@@ -91,34 +298,144 @@ def report_build_run(*, build_id: int) -> ReportBuild | None:
         size=len(rendered.content),
         pages=rendered.pages,
         sha256=hashlib.sha256(rendered.content).hexdigest(),
+        fallback_fields="\n".join(fallbacks),
     )
     build.refresh_from_db()
     return build
 
 
-def report_build_fail(*, build_id: int, reason: str) -> None:
-    ReportBuild.objects.filter(
+def report_build_fail(*, build_id: int, reason: str) -> int:
+    return ReportBuild.objects.filter(
         pk=build_id, status__in=[ReportBuild.Status.QUEUED, ReportBuild.Status.RUNNING]
     ).update(status=ReportBuild.Status.FAILED, error=reason[:2000], finished_at=timezone.now())
 
 
 def report_builds_sweep(*, now=None) -> dict[str, int]:
-    """Fail builds running past the hard time limit; re-queue queued ones nobody picked up."""
+    """Recover builds whose worker died; re-queue queued builds nobody picked up.
+
+    A running build is stale when its heartbeat stopped (the worker was killed or lost) or it
+    outlived the hard time limit. It is queued again while attempts remain, else failed with
+    the reason. Each change is a conditional update, safe beside a live worker.
+    """
     now = now or timezone.now()
-    stale_running = now - timezone.timedelta(seconds=settings.REPORT_BUILD_TIME_LIMIT + 60)
-    failed = ReportBuild.objects.filter(
-        status=ReportBuild.Status.RUNNING, started_at__lt=stale_running
-    ).update(
+    silent = now - timezone.timedelta(seconds=settings.REPORT_BUILD_STALE_SECONDS)
+    too_old = now - timezone.timedelta(seconds=settings.REPORT_BUILD_TIME_LIMIT + 60)
+    stale = ReportBuild.objects.filter(status=ReportBuild.Status.RUNNING).filter(
+        _stale(silent, too_old)
+    )
+    lost = _("The build stopped without finishing (worker lost or time limit exceeded).")
+    failed = stale.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=ReportBuild.Status.FAILED,
-        error="The build stopped without finishing (worker lost or time limit exceeded).",
+        error=lost + " " + _("Gave up after %(count)d attempts.") % {"count": MAX_ATTEMPTS},
         finished_at=now,
     )
-    stale_queued = now - timezone.timedelta(minutes=2)
+    retry_ids = list(stale.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)[:100])
+    retried = 0
+    for pk in retry_ids:
+        retried += ReportBuild.objects.filter(
+            pk=pk, status=ReportBuild.Status.RUNNING, attempts__lt=MAX_ATTEMPTS
+        ).update(status=ReportBuild.Status.QUEUED, error=lost, progress=0)
+    stale_queued = now - timezone.timedelta(seconds=settings.REPORT_BUILD_REQUEUE_SECONDS)
     requeue = list(
         ReportBuild.objects.filter(
             status=ReportBuild.Status.QUEUED, created_at__lt=stale_queued
         ).values_list("pk", flat=True)[:100]
     )
-    for pk in requeue:
-        _queue_build(pk)
-    return {"failed": failed, "requeued": len(requeue)}
+    requeue_set = set(requeue) | set(retry_ids)
+    for pk in sorted(requeue_set):
+        transaction.on_commit(lambda pk=pk: _queue_build(pk), robust=True)
+    return {"failed": failed, "retried": retried, "requeued": len(requeue)}
+
+
+def _stale(silent, too_old) -> Q:
+    return (
+        Q(heartbeat_at__lt=silent)
+        | Q(heartbeat_at__isnull=True, started_at__lt=silent)
+        | Q(started_at__lt=too_old)
+    )
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+
+def report_build_publish(*, build: ReportBuild, user=None, email: bool = False) -> ReportBuild:
+    """Give a succeeded build an unguessable share link; optionally mail it (after commit)."""
+    if build.status != ReportBuild.Status.SUCCEEDED:
+        raise ValueError(_("Only a finished build can be published."))
+    with transaction.atomic():
+        if not build.share_token:
+            ReportBuild.objects.filter(pk=build.pk, share_token__isnull=True).update(
+                share_token=secrets.token_urlsafe(32),
+                published_at=timezone.now(),
+                published_by=user,
+            )
+        if email:
+            ReportBuild.objects.filter(pk=build.pk).update(share_email_due=True)
+            build_id = build.pk
+            transaction.on_commit(lambda: _queue_share_email(build_id), robust=True)
+    build.refresh_from_db()
+    return build
+
+
+def report_build_revoke(*, build: ReportBuild) -> ReportBuild:
+    """The share link stops working at once; publishing again makes a new one."""
+    ReportBuild.objects.filter(pk=build.pk).update(
+        share_token=None, published_at=None, published_by=None, share_email_due=False
+    )
+    build.refresh_from_db()
+    return build
+
+
+def _queue_share_email(build_id: int) -> None:
+    from reports.tasks import send_share_email
+
+    send_share_email.delay(build_id=build_id)
+
+
+def report_share_url(*, build: ReportBuild) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "reports:shared", kwargs={"token": build.share_token}
+    )
+
+
+def report_build_send_share_email(*, build_id: int) -> int:
+    """Mail the share link to the report's distribution list, once. Returns messages sent."""
+    with transaction.atomic():
+        claimed = ReportBuild.objects.filter(
+            pk=build_id, share_email_due=True, share_token__isnull=False
+        ).update(share_email_due=False)
+        if not claimed:
+            return 0
+        build = ReportBuild.objects.select_related("event", "report").get(pk=build_id)
+        report = build.report or report_get_or_create(event=build.event)
+        recipients = report.distribution_addresses()
+        if not recipients:
+            return 0
+        with translation.override(build.language):
+            title = report.text("title", build.language) or build.event.title
+            subject = _("Report: %(title)s") % {"title": title}
+            body = render_to_string(
+                "reports/email/share.txt",
+                {"title": title, "event": build.event, "url": report_share_url(build=build)},
+            )
+        # One message per address (Bcc would hide nothing from a mis-set list, To would expose it).
+        messages = [
+            EmailMessage(subject=subject, body=body, to=[address]) for address in recipients
+        ]
+        from django.core.mail import get_connection
+
+        sent = get_connection().send_messages(messages) or 0
+        ReportBuild.objects.filter(pk=build_id).update(share_emailed_at=timezone.now())
+    return sent
+
+
+def report_builds_sweep_share_emails() -> int:
+    """Re-queue share emails still due (the broker was down when publishing)."""
+    due = list(
+        ReportBuild.objects.filter(share_email_due=True, share_token__isnull=False).values_list(
+            "pk", flat=True
+        )[:100]
+    )
+    for pk in due:
+        _queue_share_email(pk)
+    return len(due)

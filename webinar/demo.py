@@ -272,3 +272,247 @@ FICTIONAL_PARTICIPANTS = [
     ("Leila", "Exemple", "EG", "national_government"),
     ("Claire", "Sample", "CH", "development_partner"),
 ]
+
+# --- Draft report (reports app): findings and recommendations drafted from the concept note's
+# objectives, in English, French and Arabic. Drafts for the demo, to be rewritten by rapporteurs.
+
+# Illustrative: the ten countries of the UN integrated strategy for the Sahel, with Algeria,
+# Libya and Sudan for the Sahara; organisers edit the list on the report.
+REPORT_REGION_COUNTRIES = [
+    "BF",
+    "CM",
+    "TD",
+    "GM",
+    "GN",
+    "ML",
+    "MR",
+    "NE",
+    "NG",
+    "SN",
+    "DZ",
+    "LY",
+    "SD",
+]
+
+REPORT = {
+    "title": {
+        "en": "Leaving No One Behind: Mainstreaming Migration in National Development Policies "
+        "in the Sahel and Sahara Region — Summary Report (draft)",
+        "fr": "Ne laisser personne de côté : intégrer la migration dans les politiques nationales "
+        "de développement au Sahel et au Sahara — Rapport de synthèse (projet)",
+        "ar": "عدم ترك أحد خلف الركب: إدماج الهجرة في سياسات التنمية الوطنية في منطقة الساحل "
+        "والصحراء — تقرير موجز (مسودة)",
+    },
+    "executive_summary": {
+        "en": "Participants agreed that migration must be mainstreamed at every stage of the "
+        "national development process, at national and local levels. They identified legal, "
+        "policy and institutional gaps and proposed concrete recommendations to national "
+        "governments, the African Union Commission, regional economic communities and partners.",
+        "fr": "Les participants ont convenu que la migration doit être intégrée à chaque étape du "
+        "processus national de développement, aux niveaux national et local. Ils ont relevé des "
+        "lacunes juridiques, politiques et institutionnelles et proposé des recommandations "
+        "concrètes aux gouvernements, à la Commission de l'Union africaine, aux communautés "
+        "économiques régionales et aux partenaires.",
+        "ar": "اتفق المشاركون على ضرورة إدماج الهجرة في كل مراحل عملية التنمية الوطنية، على "
+        "المستويين الوطني والمحلي. وحددوا ثغرات قانونية وسياساتية ومؤسسية، واقترحوا توصيات "
+        "عملية للحكومات الوطنية ومفوضية الاتحاد الأفريقي والجماعات الاقتصادية الإقليمية والشركاء.",
+    },
+    # English background and objectives come from the event (the concept note).
+    "background": {
+        "fr": "Migration et développement peuvent se renforcer mutuellement. Conscients du "
+        "caractère propre au contexte des moteurs de la migration dans la région et des défis "
+        "croissants de développement et de sécurité (conflits, terrorisme, changement climatique "
+        "et, plus récemment, COVID-19), les débats ont souligné la nécessité d'intégrer "
+        "systématiquement la migration à toutes les étapes du processus national de "
+        "développement, aux niveaux national et local.",
+        "ar": "يمكن للهجرة والتنمية أن تعزز كل منهما الأخرى. وإدراكاً للطابع الخاص بسياق دوافع "
+        "الهجرة في المنطقة وللتحديات التنموية والأمنية المتزايدة (النزاعات والإرهاب وتغير "
+        "المناخ ومؤخراً كوفيد-19)، سلطت المناقشات الضوء على ضرورة إدماج الهجرة بصورة منهجية "
+        "في جميع مراحل عملية التنمية الوطنية على المستويين الوطني والمحلي.",
+    },
+    "objectives": {
+        "fr": "Identifier les défis juridiques, politiques et institutionnels de l'intégration "
+        "de la migration dans la planification nationale.\n"
+        "Formuler des recommandations concrètes pour mettre en œuvre les cadres internationaux "
+        "et continentaux.\n"
+        "Éclairer la planification, la mise en œuvre et l'évaluation de programmes innovants.",
+        "ar": "تحديد التحديات القانونية والسياساتية والمؤسسية لإدماج الهجرة في التخطيط الوطني.\n"
+        "صياغة توصيات عملية لتنفيذ الأطر الدولية والقارية.\n"
+        "الإسهام في تخطيط البرامج المبتكرة وتنفيذها وتقييمها.",
+    },
+    "conclusions": {
+        "en": "Mainstreaming migration is a whole-of-government task that needs data, "
+        "coordination mechanisms and predictable financing.",
+        "fr": "L'intégration de la migration est une tâche de l'ensemble du gouvernement qui "
+        "exige des données, des mécanismes de coordination et un financement prévisible.",
+        "ar": "إدماج الهجرة مهمة تخص الحكومة بأكملها وتتطلب بيانات وآليات تنسيق وتمويلاً "
+        "يمكن التنبؤ به.",
+    },
+    "next_steps": {
+        "en": "Share this report with national focal points; follow up at the next workshop of "
+        "the series.",
+        "fr": "Partager ce rapport avec les points focaux nationaux ; en assurer le suivi lors du "
+        "prochain atelier de la série.",
+        "ar": "مشاركة هذا التقرير مع نقاط الاتصال الوطنية، ومتابعته في الورشة المقبلة من السلسلة.",
+    },
+}
+
+# (session index in AGENDA, {language: key points, one per line})
+REPORT_SESSION_SUMMARIES = [
+    (
+        1,
+        {
+            "en": "Migration is rarely costed in national development plans.\n"
+            "Ministries lack a shared mandate on migration and development.",
+            "fr": "La migration est rarement chiffrée dans les plans nationaux de développement.\n"
+            "Les ministères n'ont pas de mandat commun sur migration et développement.",
+            "ar": "نادراً ما تُحتسب تكاليف الهجرة في خطط التنمية الوطنية.\n"
+            "تفتقر الوزارات إلى ولاية مشتركة بشأن الهجرة والتنمية.",
+        },
+    ),
+    (
+        2,
+        {
+            "en": "The Global Compact and the 2030 Agenda give a common language for planning.",
+            "fr": "Le Pacte mondial et le Programme 2030 offrent un langage commun de "
+            "planification.",
+            "ar": "يوفر الميثاق العالمي وخطة 2030 لغة مشتركة للتخطيط.",
+        },
+    ),
+]
+
+# (challenge type, programme area, session index or None, {language: text})
+REPORT_FINDINGS = [
+    (
+        "legal",
+        "services",
+        1,
+        {
+            "en": "Legal frameworks do not always guarantee migrants' access to basic services.",
+            "fr": "Les cadres juridiques ne garantissent pas toujours l'accès des migrants aux "
+            "services de base.",
+            "ar": "لا تضمن الأطر القانونية دائماً وصول المهاجرين إلى الخدمات الأساسية.",
+        },
+    ),
+    (
+        "policy",
+        "drivers",
+        1,
+        {
+            "en": "Development plans seldom address conflict, climate change and COVID-19 as "
+            "drivers of migration.",
+            "fr": "Les plans de développement traitent rarement les conflits, le changement "
+            "climatique et la COVID-19 comme moteurs de la migration.",
+            "ar": "نادراً ما تتناول خطط التنمية النزاعات وتغير المناخ وكوفيد-19 بوصفها دوافع "
+            "للهجرة.",
+        },
+    ),
+    (
+        "institutional",
+        "governance",
+        2,
+        {
+            "en": "Coordination between national ministries and local government is weak.",
+            "fr": "La coordination entre les ministères et les collectivités locales est faible.",
+            "ar": "التنسيق بين الوزارات الوطنية والحكومات المحلية ضعيف.",
+        },
+    ),
+    (
+        "operational",
+        "reintegration",
+        4,
+        {
+            "en": "Reintegration programmes for returnees are short-term and under-funded.",
+            "fr": "Les programmes de réintégration des rapatriés sont de courte durée et "
+            "sous-financés.",
+            "ar": "برامج إعادة إدماج العائدين قصيرة الأمد وتعاني من نقص التمويل.",
+        },
+    ),
+]
+
+# (addressee, stage, level, SDG target, GCM objective, priority, {language: text})
+REPORT_RECOMMENDATIONS = [
+    (
+        "national_governments",
+        "assessment",
+        "national",
+        "17.18",
+        1,
+        1,
+        {
+            "en": "Collect and use disaggregated migration data in national situation assessments.",
+            "fr": "Collecter et utiliser des données ventilées sur la migration dans les "
+            "diagnostics nationaux.",
+            "ar": "جمع بيانات مصنفة عن الهجرة واستخدامها في تقييمات الوضع الوطنية.",
+        },
+    ),
+    (
+        "national_governments",
+        "planning",
+        "national",
+        "10.7",
+        23,
+        1,
+        {
+            "en": "Set up an inter-ministerial mechanism on migration and development.",
+            "fr": "Créer un mécanisme interministériel sur la migration et le développement.",
+            "ar": "إنشاء آلية مشتركة بين الوزارات للهجرة والتنمية.",
+        },
+    ),
+    (
+        "local_governments",
+        "implementation",
+        "local",
+        "11.3",
+        15,
+        2,
+        {
+            "en": "Give local governments the mandate and budget to deliver services to migrants.",
+            "fr": "Donner aux collectivités locales le mandat et le budget pour fournir des "
+            "services aux migrants.",
+            "ar": "منح الحكومات المحلية الولاية والميزانية لتقديم الخدمات للمهاجرين.",
+        },
+    ),
+    (
+        "auc",
+        "goals",
+        "continental",
+        "",
+        23,
+        2,
+        {
+            "en": "Align national priorities with the Migration Policy Framework for Africa.",
+            "fr": "Aligner les priorités nationales sur le Cadre de politique migratoire pour "
+            "l'Afrique.",
+            "ar": "مواءمة الأولويات الوطنية مع إطار سياسة الهجرة لأفريقيا.",
+        },
+    ),
+    (
+        "recs",
+        "capacity",
+        "regional",
+        "10.7",
+        21,
+        2,
+        {
+            "en": "Pool training on reintegration of returnees across member states.",
+            "fr": "Mutualiser les formations sur la réintégration des rapatriés entre États "
+            "membres.",
+            "ar": "تجميع التدريب على إعادة إدماج العائدين بين الدول الأعضاء.",
+        },
+    ),
+    (
+        "international_partners",
+        "evaluation",
+        "national",
+        "17.18",
+        1,
+        3,
+        {
+            "en": "Fund joint evaluations of migration-related development programmes.",
+            "fr": "Financer des évaluations conjointes des programmes de développement liés à "
+            "la migration.",
+            "ar": "تمويل تقييمات مشتركة لبرامج التنمية المتصلة بالهجرة.",
+        },
+    ),
+]

@@ -1,0 +1,259 @@
+"""Reads for the report: its content in one language and the participation statistics."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django_countries import countries
+
+from registration.models import Category, Registration, Sex
+from reports.models import (
+    LANGUAGE_NAMES,
+    REPORT_LANGUAGES,
+    Addressee,
+    ChallengeType,
+    Finding,
+    Level,
+    Recommendation,
+    Report,
+    ReportBuild,
+    SessionSummary,
+    Stage,
+    TranslatedTextMixin,
+)
+from webinar.models import Event
+
+
+def report_for_event(*, event: Event) -> Report | None:
+    return Report.objects.filter(event=event).first()
+
+
+def report_missing_translations(*, report: Report, language: str) -> list[str]:
+    """Human-readable names of the texts that exist in some language but not in ``language``.
+
+    Three queries whatever the size of the report (the report, findings, recommendations and
+    summaries are read with their texts only).
+    """
+    missing: list[str] = []
+
+    def check(obj: TranslatedTextMixin, label: str) -> None:
+        for name in obj.TRANSLATED_FIELDS:
+            if language in obj.missing_languages(name):
+                verbose = obj._meta.get_field(f"{name}_{language}").verbose_name
+                missing.append(f"{label}: {verbose}")
+
+    check(report, str(Report._meta.verbose_name).capitalize())
+    for summary in report.session_summaries.select_related("session"):
+        check(summary, f"{SessionSummary._meta.verbose_name.capitalize()} “{summary.session}”")
+    for number, finding in enumerate(report.findings.all(), start=1):
+        check(finding, f"{Finding._meta.verbose_name.capitalize()} {number}")
+    for number, recommendation in enumerate(report.recommendations.all(), start=1):
+        check(recommendation, f"{Recommendation._meta.verbose_name.capitalize()} {number}")
+    return missing
+
+
+@dataclass
+class Text:
+    """A text in the build's language, or in another one (then shown marked as such)."""
+
+    value: str
+    language: str
+    fallback: bool
+
+    @property
+    def language_name(self) -> str:
+        return LANGUAGE_NAMES.get(self.language, self.language)
+
+    def lines(self) -> list[str]:
+        return [line.strip(" -•\t") for line in self.value.splitlines() if line.strip()]
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+@dataclass
+class Localiser:
+    language: str
+    allow_fallback: bool
+    fallbacks: list[str] = field(default_factory=list)
+
+    def __call__(self, obj: TranslatedTextMixin, name: str, label: str = "") -> Text:
+        if not self.allow_fallback:
+            return Text(obj.text(name, self.language), self.language, False)
+        value, used = obj.text_or_fallback(name, self.language)
+        if used != self.language:
+            self.fallbacks.append(label or name)
+        return Text(value, used, used != self.language)
+
+
+def _rapporteur_prefetch() -> list:
+    """Sessions' rapporteurs, once the agenda has people and roles (agenda.SessionRole)."""
+    try:
+        role_model = apps.get_model("agenda", "SessionRole")
+    except LookupError:
+        return []
+    return [
+        Prefetch(
+            "roles",
+            queryset=role_model.objects.filter(role="rapporteur").select_related("person"),
+            to_attr="rapporteur_roles",
+        )
+    ]
+
+
+def report_sessions(*, event: Event) -> list:
+    from sessions.selectors import event_published_sessions
+
+    return list(event_published_sessions(event=event).prefetch_related(*_rapporteur_prefetch()))
+
+
+def _group(items: list, key, order: list) -> list[tuple[str, list]]:
+    groups: dict = {value: [] for value in order}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return [(value, members) for value, members in groups.items() if members]
+
+
+def report_content(*, report: Report, language: str, allow_fallback: bool) -> dict:
+    """Everything the template shows, in ``language``; a fixed number of queries."""
+    localise = Localiser(language=language, allow_fallback=allow_fallback)
+    texts = {
+        name: localise(report, name, str(report._meta.get_field(f"{name}_en").verbose_name))
+        for name in Report.TRANSLATED_FIELDS
+    }
+    sessions = report_sessions(event=report.event)
+    summaries = {s.session_id: s for s in report.session_summaries.all()}
+    session_rows = []
+    for session in sessions:
+        summary = summaries.get(session.pk)
+        session_rows.append(
+            {
+                "session": session,
+                "rapporteurs": [r.person for r in getattr(session, "rapporteur_roles", [])],
+                "key_points": localise(summary, "key_points", str(session)) if summary else None,
+            }
+        )
+    findings = []
+    for number, finding in enumerate(report.findings.select_related("session"), start=1):
+        finding.localised = localise(finding, "text", f"finding {number}")
+        finding.number = number
+        findings.append(finding)
+    recommendations = []
+    for number, rec in enumerate(report.recommendations.all(), start=1):
+        rec.localised = localise(rec, "text", f"recommendation {number}")
+        rec.number = number
+        recommendations.append(rec)
+    challenge_labels = dict(ChallengeType.choices)
+    addressee_labels = dict(Addressee.choices)
+    stage_labels = dict(Stage.choices)
+    matrix = []
+    for stage, stage_label in Stage.choices:
+        cells = []
+        for level, _label in Level.choices:
+            cells.append(
+                [r.number for r in recommendations if r.stage == stage and r.level == level]
+            )
+        matrix.append({"stage": stage_label, "cells": cells})
+    return {
+        "texts": texts,
+        "sessions": session_rows,
+        "findings_by_type": [
+            (challenge_labels[k], v)
+            for k, v in _group(findings, lambda f: f.challenge_type, ChallengeType.values)
+        ],
+        "recommendations": recommendations,
+        "recommendations_by_addressee": [
+            (addressee_labels[k], v)
+            for k, v in _group(recommendations, lambda r: r.addressee, Addressee.values)
+        ],
+        "recommendations_by_stage": [
+            (stage_labels[k], v)
+            for k, v in _group(recommendations, lambda r: r.stage, Stage.values)
+        ],
+        "matrix": matrix,
+        "levels": [label for _value, label in Level.choices],
+        "fallbacks": localise.fallbacks,
+    }
+
+
+@dataclass
+class Statistics:
+    registered: int
+    approved: int
+    attended: int
+    by_category: list[tuple[str, int]]
+    by_country: list[tuple[str, str, int]]
+    by_sex: list[tuple[str, int]]
+    by_language: list[tuple[str, int]]
+    countries_total: int
+    region_countries_total: int
+    region_countries_present: int
+    consenting: int
+
+
+def report_statistics(*, event: Event, region_countries: list[str]) -> Statistics:
+    """Participation figures from the registrations: a handful of aggregate queries.
+
+    Cancelled and rejected registrations are not counted as registered; the breakdowns are of
+    approved participants (who were let in), which is what organisers report on.
+    """
+    base = Registration.objects.filter(event=event).exclude(
+        status__in=[Registration.Status.CANCELLED, Registration.Status.REJECTED]
+    )
+    totals = base.aggregate(
+        registered=Count("pk"),
+        approved=Count("pk", filter=Q(status=Registration.Status.APPROVED)),
+        attended=Count("pk", filter=Q(attended=True)),
+        consenting=Count("pk", filter=Q(status=Registration.Status.APPROVED, consent_listing=True)),
+    )
+    approved = base.filter(status=Registration.Status.APPROVED)
+
+    def breakdown(column: str) -> Counter:
+        rows = approved.values(column).annotate(n=Count("pk")).order_by()
+        return Counter({row[column]: row["n"] for row in rows})
+
+    category_labels = dict(Category.choices)
+    by_category = breakdown("category")
+    by_sex = breakdown("sex")
+    by_language = breakdown("language")
+    by_country = breakdown("country")
+    country_rows = sorted(
+        ((code, str(countries.name(code)) or code, n) for code, n in by_country.items() if code),
+        key=lambda row: (-row[2], row[1]),
+    )
+    region = {code.upper() for code in region_countries}
+    return Statistics(
+        registered=totals["registered"],
+        approved=totals["approved"],
+        attended=totals["attended"],
+        by_category=[
+            (str(category_labels[value]), by_category[value])
+            for value in Category.values
+            if by_category[value]
+        ],
+        by_country=country_rows,
+        by_sex=[(str(label), by_sex[value]) for value, label in Sex.choices],
+        by_language=[(LANGUAGE_NAMES[code], by_language[code]) for code in REPORT_LANGUAGES],
+        countries_total=len(country_rows),
+        region_countries_total=len(region),
+        region_countries_present=len(region & {row[0] for row in country_rows}),
+        consenting=totals["consenting"],
+    )
+
+
+def report_annex_participants(*, event: Event) -> QuerySet:
+    """Only approved participants who consented to be listed; only the columns printed."""
+    return (
+        Registration.objects.filter(
+            event=event, status=Registration.Status.APPROVED, consent_listing=True
+        )
+        .order_by("country", "last_name", "first_name", "pk")
+        .values_list("first_name", "last_name", "organization", "country")
+    )
+
+
+def report_builds_for_report(*, report: Report) -> QuerySet[ReportBuild]:
+    return ReportBuild.objects.filter(report=report).select_related("requested_by")
