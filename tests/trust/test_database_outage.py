@@ -84,4 +84,5 @@ def test_server_recovers_after_its_database_connections_are_killed(gunicorn_serv
     statuses = [_get(f"{gunicorn_server}/health/")[0] for _ in range(3)]
     assert statuses == [200, 200, 200]
     status, body = _get(f"{gunicorn_server}/health/")
+    assert status == 200
     assert json.loads(body)["checks"]["database"]["ok"] is True
