@@ -30,6 +30,16 @@ def _zone(name: str | None) -> zoneinfo.ZoneInfo | None:
     return zoneinfo.ZoneInfo(name) if name and name in available_zones() else None
 
 
+def _in_zone(zone, view):
+    """Run an admin view and render its template response with the event's zone active
+    (a TemplateResponse renders after the view returns, outside a plain ``with``)."""
+    with timezone.override(zone):
+        response = view()
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+    return response
+
+
 def warn_agenda_conflicts(request, *, event: Event) -> None:
     """Overlaps are allowed (parallel breakouts exist) but the organiser should know."""
     for first, second in selectors.event_overlapping_sessions(event=event):
@@ -72,8 +82,8 @@ class EventAgendaAdminMixin:
         zone = self._request_zone(request, object_id)
         if zone is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        with timezone.override(zone):
-            return super().changeform_view(request, object_id, form_url, extra_context)
+        parent = super().changeform_view
+        return _in_zone(zone, lambda: parent(request, object_id, form_url, extra_context))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -196,8 +206,8 @@ class SessionAdmin(admin.ModelAdmin):
             zone = _zone(event.time_zone) if event else None
         if zone is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        with timezone.override(zone):
-            return super().changeform_view(request, object_id, form_url, extra_context)
+        parent = super().changeform_view
+        return _in_zone(zone, lambda: parent(request, object_id, form_url, extra_context))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -45,6 +45,7 @@ def agenda_calendar(
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name or event.title)
     calendar.add("x-wr-timezone", event.time_zone)
+    sessions = list(sessions)
     for session in sessions:
         entry = icalendar.Event()
         entry.add("uid", session_uid(session))
@@ -68,7 +69,12 @@ def agenda_calendar(
         entry.add("status", "CONFIRMED")
         entry.add("transp", "OPAQUE")
         calendar.add_component(entry)
-    calendar.add_missing_timezones()
+    # The zone's rules only around the agenda's dates, not 1970-2038: a short file on a phone.
+    moments = [s.starts_at for s in sessions] or [event.starts_at]
+    calendar.add_missing_timezones(
+        first_date=min(moments).astimezone(tz).date() - dt.timedelta(days=366),
+        last_date=max(moments).astimezone(tz).date() + dt.timedelta(days=366),
+    )
     return calendar.to_ical()
 
 

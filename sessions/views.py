@@ -83,7 +83,11 @@ def agenda_json(request, slug: str):
     def build() -> bytes:
         sessions = selectors.event_agenda(event=event)
         data = exports.agenda_json(event=event, sessions=sessions, base_url=_base_url(request))
-        return json.dumps(data, ensure_ascii=False, indent=1).encode()
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        # Same JSON, but safe even if someone pastes it inside an HTML <script>.
+        for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+            text = text.replace(char, escaped)
+        return text.encode()
 
     response = HttpResponse(
         _cached_export(request, slug, "json", build),
