@@ -1,6 +1,69 @@
-from django.contrib import admin
+"""The registration desk in the admin: list, filters, bulk actions, exports, imports."""
 
-from registration.models import Registration
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django_countries.filters import CountryFilter
+
+from registration import exports, importers, selectors, services
+from registration.emails import fill_placeholders, placeholder_values
+from registration.forms import AttendanceUploadForm, CustomMessageForm
+from registration.models import Answer, OutgoingMail, Question, Registration
+from webinar.models import Event
+
+PLAN_SALT = "registration.attendance-plan"
+PLAN_MAX_AGE = 3600
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    fields = ["question", "value"]
+    readonly_fields = ["question"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OutgoingMailInline(admin.TabularInline):
+    model = OutgoingMail
+    extra = 0
+    fields = ["kind", "subject", "due_at", "sent_at", "attempts", "last_error"]
+    readonly_fields = fields
+    can_delete = False
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def _bulk(action: str, label):
+    def run(modeladmin, request, queryset):
+        result = services.registrations_apply(
+            registration_ids=list(queryset.values_list("pk", flat=True)), action=action
+        )
+        level = messages.SUCCESS if not result.skipped else messages.WARNING
+        modeladmin.message_user(
+            request,
+            _("%(changed)s changed, %(skipped)s left as they were (not applicable or no seat).")
+            % {"changed": result.changed, "skipped": result.skipped},
+            level,
+        )
+
+    run.__name__ = f"bulk_{action}"
+    return admin.action(description=label, permissions=["change"])(run)
 
 
 @admin.register(Registration)
@@ -12,11 +75,301 @@ class RegistrationAdmin(admin.ModelAdmin):
         "event",
         "country",
         "category",
+        "sex",
+        "language",
         "status",
+        "attended",
+        "minutes_attended",
         "created_at",
     ]
-    list_filter = ["event", "status", "category", "language"]
-    search_fields = ["email", "first_name", "last_name", "organization"]
+    list_filter = [
+        "event",
+        "status",
+        "category",
+        ("country", CountryFilter),
+        "sex",
+        "language",
+        "interpretation_language",
+        "attended",
+    ]
+    search_fields = ["email", "first_name", "last_name", "organization", "position"]
     list_select_related = ["event"]
-    readonly_fields = ["created_at", "updated_at", "confirmation_sent_at"]
+    list_per_page = 100
+    readonly_fields = ["event", "email", "status", "created_at", "updated_at", "anonymised_at"]
     date_hierarchy = "created_at"
+    inlines = [AnswerInline, OutgoingMailInline]
+    actions = [
+        _bulk("approve", gettext_lazy("Approve")),
+        _bulk("reject", gettext_lazy("Reject")),
+        _bulk("waitlist", gettext_lazy("Move to the waiting list")),
+        _bulk("promote", gettext_lazy("Promote from the waiting list")),
+        _bulk("cancel", gettext_lazy("Cancel")),
+        "resend_confirmation",
+        "send_message",
+        "export_csv",
+        "export_xlsx",
+        "anonymise",
+    ]
+    fieldsets = [
+        (None, {"fields": ["event", "status", "email", "user"]}),
+        (
+            gettext_lazy("Participant"),
+            {
+                "fields": [
+                    "honorific",
+                    "first_name",
+                    "last_name",
+                    "phone",
+                    "sex",
+                    "country",
+                    "organization",
+                    "category",
+                    "position",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Language and needs"),
+            {"fields": ["language", "interpretation_language", "accessibility_needs"]},
+        ),
+        (gettext_lazy("Consent"), {"fields": ["consent_processing", "consent_listing"]}),
+        (gettext_lazy("Attendance"), {"fields": ["attended", "minutes_attended"]}),
+        (None, {"fields": ["created_at", "updated_at", "anonymised_at"]}),
+    ]
+    raw_id_fields = ["user"]
+
+    def has_add_permission(self, request):
+        # Registrations come through the form and its rules (capacity, duplicates, mails).
+        return False
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "import-attendance/",
+                wrap(self.import_attendance_view),
+                name="registration_registration_import",
+            ),
+            path(
+                "interpretation/",
+                wrap(self.interpretation_view),
+                name="registration_registration_interpretation",
+            ),
+            path(
+                "export/<int:event_id>/<str:fmt>/",
+                wrap(self.export_event_view),
+                name="registration_registration_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context=extra_context)
+        context = getattr(response, "context_data", None)
+        if context and "cl" in context:
+            counts = selectors.registration_status_counts(registrations=context["cl"].queryset)
+            context["status_counts"] = [
+                (label, counts[value]) for value, label in Registration.Status.choices
+            ]
+            event_id = request.GET.get("event__id__exact", "")
+            event = Event.objects.filter(pk=event_id).first() if event_id.isdigit() else None
+            context["export_event"] = event
+        return response
+
+    # --- actions ---
+
+    @admin.action(
+        description=gettext_lazy("Resend the mail for their status"), permissions=["change"]
+    )
+    def resend_confirmation(self, request, queryset):
+        count = services.registrations_resend(
+            registration_ids=list(queryset.values_list("pk", flat=True))
+        )
+        self.message_user(
+            request,
+            ngettext("%(n)s mail queued.", "%(n)s mails queued.", count) % {"n": count},
+        )
+
+    @admin.action(description=gettext_lazy("Send a custom message"), permissions=["change"])
+    def send_message(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        form = CustomMessageForm(request.POST if "subject" in request.POST else None)
+        preview = None
+        if form.is_bound and form.is_valid():
+            if "send" in request.POST:
+                count = services.registrations_message(
+                    registration_ids=ids,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                )
+                self.message_user(
+                    request,
+                    ngettext("%(n)s message queued.", "%(n)s messages queued.", count)
+                    % {"n": count},
+                )
+                return None
+            first = queryset.select_related("event").order_by("created_at", "pk").first()
+            values = placeholder_values(registration=first)
+            preview = {
+                "registration": first,
+                "subject": fill_placeholders(form.cleaned_data["subject"], values),
+                "body": fill_placeholders(form.cleaned_data["body"], values),
+            }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Send a custom message"),
+            "form": form,
+            "preview": preview,
+            "ids": ids,
+            "count": len(ids),
+            "action": "send_message",
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "admin/registration/custom_message.html", context)
+
+    def _export(self, queryset, fmt: str, filename: str):
+        event_ids = set(queryset.values_list("event_id", flat=True).distinct())
+        questions = Question.objects.filter(event_id__in=event_ids).order_by(
+            "event_id", "order", "pk"
+        )
+        rows = exports.export_rows(registrations=queryset, questions=questions)
+        if fmt == "xlsx":
+            response = HttpResponse(
+                exports.xlsx_bytes(rows),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            response = StreamingHttpResponse(
+                exports.csv_chunks(rows), content_type="text/csv; charset=utf-8"
+            )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+        return response
+
+    @admin.action(description=gettext_lazy("Export to CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return self._export(queryset, "csv", "registrations")
+
+    @admin.action(description=gettext_lazy("Export to Excel (XLSX)"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        return self._export(queryset, "xlsx", "registrations")
+
+    @admin.action(
+        description=gettext_lazy("Anonymise (keep only what the statistics need)"),
+        permissions=["delete"],
+    )
+    def anonymise(self, request, queryset):
+        if "confirm" not in request.POST:
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Anonymise registrations"),
+                "ids": list(queryset.values_list("pk", flat=True)),
+                "count": queryset.count(),
+                "action": "anonymise",
+            }
+            return TemplateResponse(request, "admin/registration/anonymise.html", context)
+        count = services.registrations_anonymise(queryset=queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)s registration anonymised.", "%(n)s registrations anonymised.", count)
+            % {"n": count},
+        )
+        return None
+
+    # --- extra pages ---
+
+    def export_event_view(self, request, event_id: int, fmt: str):
+        if not self.has_view_permission(request) or fmt not in ("csv", "xlsx"):
+            raise PermissionDenied
+        event = get_object_or_404(Event, pk=event_id)
+        return self._export(event.registrations.all(), fmt, f"registrations-{event.slug}")
+
+    def interpretation_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        plans = selectors.interpretation_plans()
+        labels = dict(Registration._meta.get_field("interpretation_language").choices)
+        for plan in plans:
+            plan["rows"] = [(labels.get(code, code), n) for code, n in plan["languages"].items()]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Interpretation planning"),
+            "plans": plans,
+        }
+        return TemplateResponse(request, "admin/registration/interpretation.html", context)
+
+    def import_attendance_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import attendance"),
+        }
+        if request.method == "POST" and "plan" in request.POST:
+            try:
+                plan = signing.loads(request.POST["plan"], salt=PLAN_SALT, max_age=PLAN_MAX_AGE)
+            except signing.BadSignature:
+                messages.error(request, _("The preview has expired; upload the file again."))
+                return redirect(reverse("admin:registration_registration_import"))
+            event = get_object_or_404(Event, pk=plan["event"])
+            minutes = {int(pk): int(m) for pk, m in plan["minutes"].items()}
+            count = services.event_apply_attendance(event=event, minutes_by_registration=minutes)
+            messages.success(
+                request,
+                _("Attendance recorded for %(n)s participants of %(event)s.")
+                % {"n": count, "event": event},
+            )
+            return redirect(
+                reverse("admin:registration_registration_changelist")
+                + f"?event__id__exact={event.pk}"
+            )
+        form = AttendanceUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            event = form.cleaned_data["event"]
+            try:
+                plan = importers.attendance_plan(
+                    event=event, data=importers.read_upload(form.cleaned_data["file"])
+                )
+            except importers.ImportFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                context.update(
+                    {
+                        "event": event,
+                        "plan": plan,
+                        "signed_plan": signing.dumps(
+                            {"event": event.pk, "minutes": plan.minutes_by_registration()},
+                            salt=PLAN_SALT,
+                            compress=True,
+                        ),
+                    }
+                )
+        context["form"] = form
+        return TemplateResponse(request, "admin/registration/import_attendance.html", context)
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["label", "event", "kind", "required", "order"]
+    list_filter = ["event", "kind"]
+    list_select_related = ["event"]
+    list_editable = ["order"]
+    search_fields = ["label"]
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    list_display = ["registration", "kind", "due_at", "sent_at", "attempts", "last_error"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["registration"]
+    search_fields = ["registration__email"]
+    readonly_fields = [f.name for f in OutgoingMail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

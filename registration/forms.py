@@ -1,30 +1,210 @@
+from __future__ import annotations
+
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from registration.models import Registration
+from registration.models import Question, Registration
+
+QUESTION_PREFIX = "q_"
+HONEYPOT = "website"
+
+DETAIL_WIDGETS = {
+    "email": forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+    "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+    "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    "organization": forms.TextInput(attrs={"autocomplete": "organization"}),
+    "position": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    "accessibility_needs": forms.Textarea(attrs={"rows": 3}),
+    "sex": forms.RadioSelect,
+}
 
 
-class RegistrationForm(forms.ModelForm):
+def question_field(question: Question) -> forms.Field:
+    common = {
+        "label": question.label,
+        "help_text": question.help_text,
+        "required": question.required,
+    }
+    choices = [(choice, choice) for choice in question.choice_list()]
+    kind = Question.Kind
+    if question.kind == kind.LONG_TEXT:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, **common)
+    if question.kind == kind.CHOICE:
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if question.kind == kind.MULTIPLE:
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if question.kind == kind.YES_NO:
+        return forms.TypedChoiceField(
+            choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.RadioSelect, **common
+        )
+    return forms.CharField(max_length=300, **common)
+
+
+class QuestionsMixin:
+    """Adds an event's own questions as fields named q_<id>."""
+
+    def add_questions(self, questions: list[Question], answers: dict[int, str] | None = None):
+        self.questions = questions
+        for question in questions:
+            field = question_field(question)
+            name = f"{QUESTION_PREFIX}{question.pk}"
+            self.fields[name] = field
+            if answers and question.pk in answers:
+                value = answers[question.pk]
+                self.initial[name] = (
+                    value.splitlines() if question.kind == Question.Kind.MULTIPLE else value
+                )
+
+    def question_fields(self):
+        return [self[f"{QUESTION_PREFIX}{q.pk}"] for q in self.questions]
+
+    def cleaned_answers(self) -> dict[Question, str | list[str]]:
+        return {q: self.cleaned_data.get(f"{QUESTION_PREFIX}{q.pk}") or "" for q in self.questions}
+
+
+class RegistrationForm(QuestionsMixin, forms.ModelForm):
+    consent_processing = forms.BooleanField(
+        label=_(
+            "I agree to the processing of my personal data as described in the privacy notice."
+        ),
+        required=True,
+        error_messages={
+            "required": _("Registration needs your consent to the processing of your data.")
+        },
+    )
+    # Hidden from people by the stylesheet; bots fill every field they see.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
     class Meta:
         model = Registration
         fields = [
+            "honorific",
             "first_name",
             "last_name",
             "email",
+            "phone",
+            "sex",
             "country",
             "organization",
             "category",
+            "position",
             "language",
+            "interpretation_language",
+            "accessibility_needs",
+            "consent_listing",
         ]
-        widgets = {
-            "email": forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
-            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
-            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
-            "organization": forms.TextInput(attrs={"autocomplete": "organization"}),
-        }
+        widgets = DETAIL_WIDGETS
         error_messages = {
             "email": {"invalid": _("Enter a valid email address, such as name@example.org.")},
         }
 
+    def __init__(self, *args, questions: list[Question] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accessibility_needs"].validators.append(MaxLengthValidator(1000))
+        self.fields["sex"].choices = [
+            c for c in self.fields["sex"].choices if c[0]
+        ]  # no empty radio
+        self.add_questions(list(questions))
+        # The honeypot and consent go last, after the event's questions.
+        for name in ("consent_processing", HONEYPOT):
+            self.fields[name] = self.fields.pop(name)
+
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get(HONEYPOT))
+
+    def detail_fields(self):
+        names = [*self.Meta.fields]
+        return [self[name] for name in names]
+
+    def service_kwargs(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["consent_processing"] = self.cleaned_data["consent_processing"]
+        data["answers"] = self.cleaned_answers()
+        return data
+
+
+class DetailsForm(QuestionsMixin, forms.ModelForm):
+    """What a participant may correct from their self-service page."""
+
+    class Meta:
+        model = Registration
+        fields = [
+            "honorific",
+            "first_name",
+            "last_name",
+            "phone",
+            "sex",
+            "country",
+            "organization",
+            "category",
+            "position",
+            "language",
+            "interpretation_language",
+            "accessibility_needs",
+            "consent_listing",
+        ]
+        widgets = DETAIL_WIDGETS
+
+    def __init__(self, *args, questions: list[Question] = (), answers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accessibility_needs"].validators.append(MaxLengthValidator(1000))
+        self.fields["sex"].choices = [c for c in self.fields["sex"].choices if c[0]]
+        self.add_questions(list(questions), answers)
+
+    def service_kwargs(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["answers"] = self.cleaned_answers()
+        return data
+
+
+class CustomMessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
+        help_text=_(
+            "Placeholders: {first_name}, {last_name}, {full_name}, {event}, {start}, {status}, "
+            "{link} (the participant's personal page). A link to the personal page is added "
+            "at the end."
+        ),
+    )
+
+
+class AttendanceUploadForm(forms.Form):
+    event = forms.ModelChoiceField(label=_("Event"), queryset=None)
+    file = forms.FileField(
+        label=_("Attendance report"),
+        help_text=_(
+            "Zoom webinar attendee report or Zoom meeting participants (CSV), or Microsoft "
+            "Teams attendance report (the .csv Teams downloads). At most 5 MB."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from webinar.models import Event
+
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = Event.objects.order_by("-starts_at")
+
+    def clean_file(self):
+        from registration.importers import MAX_UPLOAD_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (%(size)s MB); the limit is 5 MB.")
+                % {"size": round(upload.size / 1_000_000, 1)}
+            )
+        return upload

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,21 @@ class Sex(models.TextChoices):
     UNDISCLOSED = "undisclosed", _("Prefer not to say")
 
 
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("ar", "العربية")]
+
+
+class Honorific(models.TextChoices):
+    MS = "ms", _("Ms")
+    MR = "mr", _("Mr")
+    DR = "dr", _("Dr")
+    PROF = "prof", _("Prof.")
+    HE = "he", _("H.E.")
+
+
+def new_access_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class Registration(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending approval")
@@ -38,17 +55,38 @@ class Registration(models.Model):
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
     )
+    user = models.ForeignKey(
+        "webinar.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("account"),
+    )
+    honorific = models.CharField(_("title"), max_length=8, choices=Honorific, blank=True)
     email = models.EmailField(_("email address"), max_length=254)
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
     country = CountryField(_("country"))
     organization = models.CharField(_("organisation"), max_length=200)
     category = models.CharField(_("category"), max_length=30, choices=Category)
+    position = models.CharField(_("position"), max_length=200, blank=True)
     language = models.CharField(
-        _("preferred language"),
+        _("preferred language"), max_length=8, default="en", choices=LANGUAGES
+    )
+    interpretation_language = models.CharField(
+        _("interpretation needed into"),
         max_length=8,
-        default="en",
-        choices=[("en", "English"), ("fr", "Français"), ("ar", "العربية")],
+        choices=LANGUAGES,
+        blank=True,
+        help_text=_("Leave empty if you need no interpretation."),
+    )
+    accessibility_needs = models.TextField(
+        _("accessibility needs"),
+        max_length=1000,
+        blank=True,
+        help_text=_("For example captions or sign language interpretation."),
     )
     sex = models.CharField(
         _("sex"),
@@ -66,11 +104,11 @@ class Registration(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.PENDING, db_index=True
     )
+    # Part of every self-service link; replacing it revokes the links already sent.
+    access_key = models.CharField(max_length=64, default=new_access_key, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    # The outbox: what still has to be mailed lives on the row, so a broker outage loses nothing.
-    confirmation_due = models.BooleanField(default=True, editable=False)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -83,12 +121,134 @@ class Registration(models.Model):
         ]
         indexes = [
             models.Index(fields=["event", "status"], name="registration_event_status"),
-            models.Index(
-                fields=["confirmation_due", "created_at"],
-                name="registration_outbox",
-                condition=models.Q(confirmation_due=True),
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} <{self.email}>"
+
+    @property
+    def full_name(self) -> str:
+        parts = [self.get_honorific_display(), self.first_name, self.last_name]
+        return " ".join(part for part in parts if part)
+
+
+class Question(models.Model):
+    """A question an event adds to its registration form."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
+        CHOICE = "choice", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        YES_NO = "yes_no", _("Yes / no")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="questions", verbose_name=_("event")
+    )
+    label = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.TEXT)
+    choices = models.TextField(
+        _("choices"), blank=True, help_text=_("For choice questions: one choice per line.")
+    )
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["event", "order", "pk"]
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
+
+    def __str__(self) -> str:
+        return self.label
+
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.kind in (self.Kind.CHOICE, self.Kind.MULTIPLE) and len(self.choice_list()) < 2:
+            raise ValidationError({"choices": _("Give at least two choices, one per line.")})
+
+
+class Answer(models.Model):
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("registration"),
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="answers", verbose_name=_("question")
+    )
+    # Multiple choices are stored one per line.
+    value = models.TextField(_("answer"), max_length=4000, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "question"], name="answer_one_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.value
+
+    def display(self) -> str:
+        return "; ".join(line for line in self.value.splitlines() if line)
+
+
+class OutgoingMail(models.Model):
+    """The outbox: every mail to a registrant is written here before it is sent.
+
+    The worker sends a row and stamps ``sent_at`` in the same transaction, so a row is sent
+    once; rows still unsent after their due time are re-queued by the sweeper.
+    """
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Registration received (pending approval)")
+        APPROVED = "approved", _("Approved")
+        WAITLISTED = "waitlisted", _("Waiting list")
+        PROMOTED = "promoted", _("Promoted from the waiting list")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+        REMINDER = "reminder", _("Reminder")
+        ALREADY_REGISTERED = "already_registered", _("Already registered")
+        CUSTOM = "custom", _("Custom message")
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="mails", verbose_name=_("registration")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    # Non-empty for mails that must exist at most once (e.g. "reminder-24h").
+    dedupe_key = models.CharField(max_length=60, blank=True, default="")
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    due_at = models.DateTimeField(_("due at"), db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("mail to a registrant")
+        verbose_name_plural = _("mails to registrants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="outgoingmail_once_per_key",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"], name="outgoingmail_unsent", condition=models.Q(sent_at=None)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.registration.email}"

@@ -1,32 +1,188 @@
+"""Public sign-up and the participant's self-service pages. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
 
-from registration import services
-from registration.forms import RegistrationForm
+from registration import links, selectors, services
+from registration.calendar import registration_ics
+from registration.forms import DetailsForm, RegistrationForm
+from registration.models import Registration
 from webinar.models import Event
 
+RATE_WINDOW_SECONDS = 600
 
+
+def _client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_limited(request) -> bool:
+    """Count this attempt; True when the client is over the limit for the window."""
+    limit = getattr(settings, "REGISTRATION_RATE_LIMIT", 20)
+    key = f"registration:attempts:{_client_address(request)}"
+    cache.add(key, 0, RATE_WINDOW_SECONDS)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW_SECONDS)
+        attempts = 1
+    return attempts > limit
+
+
+@require_http_methods(["GET", "POST"])
 def register(request, slug: str):
     event = get_object_or_404(Event, slug=slug, is_published=True)
     if not event.registration_is_open():
         return render(request, "registration/closed.html", {"event": event}, status=410)
+    questions = selectors.event_questions(event=event)
     if request.method == "POST":
-        form = RegistrationForm(request.POST)
+        if _rate_limited(request):
+            return render(request, "registration/too_many.html", {"event": event}, status=429)
+        form = RegistrationForm(request.POST, questions=questions)
+        if form.is_bot():
+            # Answer as if all went well, so the bot learns nothing; nothing is saved.
+            request.session["registration_email"] = request.POST.get("email", "")[:254]
+            return redirect(reverse("registration:done", kwargs={"slug": event.slug}))
         if form.is_valid():
+            user = request.user if request.user.is_authenticated else None
             try:
-                registration = services.register(event=event, **form.cleaned_data)
+                services.register(event=event, user=user, **form.service_kwargs())
             except services.RegistrationError as exc:
-                form.add_error("email" if exc.code == "duplicate" else None, exc.message)
+                if exc.code != "duplicate":
+                    form.add_error(None, exc.message)
+                else:
+                    # Same answer as a new registration: a stranger learns nothing; the owner
+                    # of the address has been mailed their link.
+                    request.session["registration_email"] = form.cleaned_data["email"]
+                    return redirect(reverse("registration:done", kwargs={"slug": event.slug}))
             else:
-                request.session["registration_done"] = registration.pk
+                request.session["registration_email"] = form.cleaned_data["email"]
                 return redirect(reverse("registration:done", kwargs={"slug": event.slug}))
     else:
-        form = RegistrationForm(initial={"language": (get_language() or "en")[:2]})
+        form = RegistrationForm(
+            questions=questions, initial={"language": (get_language() or "en")[:2]}
+        )
     return render(request, "registration/register.html", {"event": event, "form": form})
 
 
 def done(request, slug: str):
     event = get_object_or_404(Event, slug=slug, is_published=True)
-    registration = event.registrations.filter(pk=request.session.get("registration_done")).first()
-    return render(request, "registration/done.html", {"event": event, "registration": registration})
+    email = request.session.get("registration_email", "")
+    return render(request, "registration/done.html", {"event": event, "email": email})
+
+
+def _open(request, token: str):
+    """The registration a link opens, or the page that explains why it does not."""
+    try:
+        return links.registration_from_token(token=token), None
+    except links.LinkExpired:
+        return None, render(request, "registration/link_expired.html", status=410)
+    except links.LinkInvalid:
+        return None, render(request, "registration/link_invalid.html", status=404)
+
+
+def _manage_context(registration: Registration, token: str) -> dict:
+    event = registration.event
+    return {
+        "registration": registration,
+        "event": event,
+        "token": token,
+        "answers": registration.answers.select_related("question").order_by(
+            "question__order", "question__pk"
+        ),
+        "show_join": registration.status == Registration.Status.APPROVED
+        and event.ends_at > timezone.now(),
+        "can_cancel": registration.status in services.ACTIONS["cancel"][0],
+        "can_edit": event.ends_at > timezone.now(),
+    }
+
+
+def manage(request, token: str):
+    registration, refusal = _open(request, token)
+    if refusal:
+        return refusal
+    response = render(request, "registration/manage.html", _manage_context(registration, token))
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, token: str):
+    registration, refusal = _open(request, token)
+    if refusal:
+        return refusal
+    questions = selectors.event_questions(event=registration.event)
+    answers = {a.question_id: a.value for a in registration.answers.all()}
+    if request.method == "POST":
+        form = DetailsForm(
+            request.POST, instance=registration, questions=questions, answers=answers
+        )
+        if form.is_valid():
+            services.registration_update_details(
+                registration=Registration.objects.get(pk=registration.pk),
+                **form.service_kwargs(),
+            )
+            return redirect(reverse("registration:manage", kwargs={"token": token}))
+    else:
+        form = DetailsForm(instance=registration, questions=questions, answers=answers)
+    context = {"registration": registration, "event": registration.event, "form": form}
+    return render(request, "registration/edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request, token: str):
+    registration, refusal = _open(request, token)
+    if refusal:
+        return refusal
+    if request.method == "POST":
+        services.registration_cancel(registration=registration)
+        return redirect(reverse("registration:manage", kwargs={"token": token}))
+    return render(
+        request,
+        "registration/cancel.html",
+        {"registration": registration, "event": registration.event, "token": token},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def erase(request, token: str):
+    registration, refusal = _open(request, token)
+    if refusal:
+        return refusal
+    if request.method == "POST":
+        services.registration_erase(registration=registration)
+        return render(request, "registration/erased.html", {"event": registration.event})
+    return render(
+        request,
+        "registration/erase.html",
+        {"registration": registration, "event": registration.event, "token": token},
+    )
+
+
+def calendar(request, token: str):
+    registration, refusal = _open(request, token)
+    if refusal:
+        return refusal
+    response = HttpResponse(
+        registration_ics(registration=registration), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{registration.event.slug}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def mine(request):
+    registrations = selectors.user_registrations(user=request.user)
+    rows = [(r, links.manage_path(registration=r)) for r in registrations]
+    return render(request, "registration/mine.html", {"rows": rows})

@@ -16,7 +16,12 @@ ALL = ("add", "change", "delete", "view")
 ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     ORGANISERS: {
         "webinar": {"series": ALL, "event": ALL, "organisation": ALL},
-        "registration": {"registration": ALL},
+        "registration": {
+            "registration": ALL,
+            "question": ALL,
+            "answer": ALL,
+            "outgoingmail": ALL,
+        },
         "agenda": {
             "session": ALL,
             "person": ALL,

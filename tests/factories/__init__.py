@@ -3,8 +3,8 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from registration.models import Category, Registration
-from reports.models import ReportBuild
+from registration.models import Category, Question, Registration
+from reports.models import Finding, Recommendation, Report, ReportBuild, SessionSummary
 from sessions.models import Material, Person, Session, SessionRole
 from webinar.models import Event, Series, User
 
@@ -64,12 +64,22 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     consent_processing = True
 
 
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    event = factory.SubFactory(EventFactory)
+    label = factory.Sequence(lambda n: f"Question {n}")
+    kind = Question.Kind.TEXT
+
+
 class ReportBuildFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReportBuild
 
     event = factory.SubFactory(EventFactory)
     language = "en"
+    report = factory.LazyAttribute(lambda o: Report.objects.get_or_create(event=o.event)[0])
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -99,3 +109,41 @@ class MaterialFactory(factory.django.DjangoModelFactory):
     session = factory.SubFactory(SessionFactory)
     title = factory.Sequence(lambda n: f"Material {n}")
     url = "https://example.org/slides.pdf"
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    event = factory.SubFactory(EventFactory)
+    title_en = factory.LazyAttribute(lambda o: o.event.title)
+
+
+class SessionSummaryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionSummary
+
+    report = factory.SubFactory(ReportFactory)
+    session = factory.SubFactory(SessionFactory, event=factory.SelfAttribute("..report.event"))
+    key_points_en = "A key point."
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Finding
+
+    report = factory.SubFactory(ReportFactory)
+    challenge_type = "policy"
+    programme_area = "services"
+    text_en = factory.Sequence(lambda n: f"Finding {n}")
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    report = factory.SubFactory(ReportFactory)
+    addressee = "national_governments"
+    stage = "planning"
+    level = "national"
+    text_en = factory.Sequence(lambda n: f"Recommendation {n}")

@@ -1,0 +1,38 @@
+"""A registrant's own calendar entry for the webinar (.ics)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from registration.links import manage_url
+from registration.models import Registration
+
+
+def registration_ics(*, registration: Registration) -> bytes:
+    """The event as one VEVENT; the join link only for an approved registrant."""
+    event = registration.event
+    calendar = Calendar()
+    calendar.add("prodid", "-//Policy webinars//registration//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    entry = CalendarEvent()
+    domain = getattr(settings, "SITE_URL", "http://localhost").split("//")[-1].split("/")[0]
+    entry.add("uid", f"event-{event.pk}-registration-{registration.pk}@{domain}")
+    entry.add("dtstamp", timezone.now())
+    entry.add("dtstart", event.starts_at)
+    entry.add("dtend", event.ends_at)
+    entry.add("summary", event.title)
+    lines = [event.summary] if event.summary else []
+    if registration.status == Registration.Status.APPROVED and event.join_url:
+        entry.add("location", event.join_url)
+        lines.append(_("Join: %(url)s") % {"url": event.join_url})
+        if event.join_passcode:
+            lines.append(_("Passcode: %(code)s") % {"code": event.join_passcode})
+    lines.append(_("Your registration: %(url)s") % {"url": manage_url(registration=registration)})
+    entry.add("description", "\n".join(lines))
+    calendar.add_component(entry)
+    return calendar.to_ical()

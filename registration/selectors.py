@@ -1,0 +1,78 @@
+"""Reads for the registration desk, written to run a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from registration.models import Answer, Question, Registration
+from webinar.models import Event
+
+
+def event_questions(*, event: Event) -> list[Question]:
+    return list(event.questions.order_by("order", "pk"))
+
+
+def registration_status_counts(*, registrations: QuerySet[Registration]) -> dict[str, int]:
+    """Counts per status of a (possibly filtered) queryset, in one query."""
+    counts = dict.fromkeys(Registration.Status.values, 0)
+    for row in registrations.order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def registrations_for_export(*, registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    return registrations.select_related("event").prefetch_related(
+        Prefetch("answers", queryset=Answer.objects.only("registration_id", "question_id", "value"))
+    )
+
+
+def event_interpretation_plan(*, event: Event) -> list[dict]:
+    """Per language: how many approved participants asked for interpretation into it."""
+    rows = (
+        event.registrations.filter(status=Registration.Status.APPROVED)
+        .exclude(interpretation_language="")
+        .values("interpretation_language")
+        .annotate(participants=Count("pk"))
+        .order_by("interpretation_language")
+    )
+    labels = dict(Registration._meta.get_field("interpretation_language").choices)
+    return [
+        {
+            "language": row["interpretation_language"],
+            "label": labels.get(row["interpretation_language"], row["interpretation_language"]),
+            "participants": row["participants"],
+        }
+        for row in rows
+    ]
+
+
+def interpretation_plans() -> list[dict]:
+    """Every event with at least one request, with its per-language counts (two queries)."""
+    rows = (
+        Registration.objects.filter(status=Registration.Status.APPROVED)
+        .exclude(interpretation_language="")
+        .values("event_id", "interpretation_language")
+        .annotate(participants=Count("pk"))
+        .order_by("event_id", "interpretation_language")
+    )
+    by_event: dict[int, dict[str, int]] = {}
+    for row in rows:
+        by_event.setdefault(row["event_id"], {})[row["interpretation_language"]] = row[
+            "participants"
+        ]
+    events = Event.objects.filter(pk__in=by_event).annotate(
+        approved=Count("registrations", filter=Q(registrations__status="approved"))
+    )
+    return [
+        {"event": event, "approved": event.approved, "languages": by_event[event.pk]}
+        for event in events
+    ]
+
+
+def user_registrations(*, user) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(anonymised_at=None)
+        .filter(Q(user=user) | Q(email__iexact=user.email))
+        .select_related("event")
+        .order_by("-event__starts_at")
+    )
