@@ -85,21 +85,10 @@ def event_speakers(*, event: Event) -> list[Person]:
     return result
 
 
-def agenda_last_modified(*, event: Event) -> dt.datetime | None:
-    """When anything shown on the event's public agenda last changed (one query)."""
-    stamps = Session.objects.filter(event=event).aggregate(
-        sessions_updated=Max("updated_at"),
-        people_updated=Max("roles__person__updated_at"),
-        materials_updated=Max("materials__updated_at"),
-    )
-    values = [value for value in stamps.values() if value is not None]
-    return max(values) if values else None
-
-
-def agenda_etag(*, event: Event, extra: str = "") -> str:
-    """A validator that changes when sessions, their people or materials change, including
-    deletions (counted), the event's own shown fields and the language of the page."""
-    summary = Session.objects.filter(event=event).aggregate(
+def agenda_summary(*, event: Event) -> dict:
+    """Latest changes and counts of the event's agenda rows (one query): the basis of the
+    HTTP validators. Counts catch deletions, which leave no timestamp behind."""
+    return Session.objects.filter(event=event).aggregate(
         sessions_updated=Max("updated_at"),
         published_count=Count("pk", filter=Q(is_published=True), distinct=True),
         role_count=Count("roles", distinct=True),
@@ -107,6 +96,23 @@ def agenda_etag(*, event: Event, extra: str = "") -> str:
         materials_updated=Max("materials__updated_at"),
         material_count=Count("materials", distinct=True),
     )
+
+
+def agenda_last_modified(*, event: Event, summary: dict | None = None) -> dt.datetime | None:
+    """When anything shown on the event's public agenda last changed."""
+    summary = summary if summary is not None else agenda_summary(event=event)
+    stamps = [
+        summary[key]
+        for key in ("sessions_updated", "people_updated", "materials_updated")
+        if summary[key] is not None
+    ]
+    return max(stamps) if stamps else None
+
+
+def agenda_etag(*, event: Event, extra: str = "", summary: dict | None = None) -> str:
+    """A validator that changes when sessions, their people or materials change, including
+    deletions, the event's own shown fields and the language of the page."""
+    summary = summary if summary is not None else agenda_summary(event=event)
     event_part = (
         event.pk,
         event.title,

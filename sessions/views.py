@@ -35,13 +35,25 @@ def _event(request, slug: str) -> Event:
     return cached
 
 
+def _summary(request, slug: str) -> dict:
+    cached = getattr(request, "_agenda_summary", None)
+    if cached is None:
+        cached = selectors.agenda_summary(event=_event(request, slug))
+        request._agenda_summary = cached
+    return cached
+
+
 def _etag(request, slug: str, **kwargs) -> str:
     extra = request.resolver_match.url_name if request.resolver_match else ""
-    return selectors.agenda_etag(event=_event(request, slug), extra=f"{extra}:{kwargs}")
+    return selectors.agenda_etag(
+        event=_event(request, slug), extra=f"{extra}:{kwargs}", summary=_summary(request, slug)
+    )
 
 
 def _last_modified(request, slug: str, **kwargs):
-    return selectors.agenda_last_modified(event=_event(request, slug))
+    return selectors.agenda_last_modified(
+        event=_event(request, slug), summary=_summary(request, slug)
+    )
 
 
 def _base_url(request) -> str:
