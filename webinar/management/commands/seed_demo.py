@@ -133,7 +133,7 @@ class Command(BaseCommand):
                 organization="Demo Ministry (fictional)",
                 category=category,
                 status=Registration.Status.APPROVED,
-                confirmation_due=False,
+                consent_processing=True,
             )
             for index, (first, last, country, category) in enumerate(demo.FICTIONAL_PARTICIPANTS)
         )
