@@ -2,12 +2,24 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from sessions.admin import EventAgendaAdminMixin, SessionInline
+from webinar.content_i18n import missing_languages
 from webinar.models import Event, Organisation, Series, User
 
 # Links typed without a scheme are taken as https (Django 6's default, chosen now).
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class MissingTranslationsMixin:
+    """A list column naming the languages in which some written text is still missing."""
+
+    translated_fields: tuple[str, ...] = ()
+
+    @admin.display(description=_("missing translations"))
+    def missing_translations(self, obj) -> str:
+        return ", ".join(missing_languages(obj, self.translated_fields)) or "—"
 
 
 @admin.register(User)
@@ -35,15 +47,25 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug"]
+class SeriesAdmin(MissingTranslationsMixin, TranslationAdmin):
+    translated_fields = ("title", "description")
+    list_display = ["title", "slug", "missing_translations"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["organisers", "partners"]
 
 
 @admin.register(Event)
-class EventAdmin(EventAgendaAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "series", "starts_at", "time_zone", "capacity", "is_published"]
+class EventAdmin(EventAgendaAdminMixin, MissingTranslationsMixin, TranslationAdmin):
+    translated_fields = ("title", "summary", "description", "objectives", "region")
+    list_display = [
+        "title",
+        "series",
+        "starts_at",
+        "time_zone",
+        "capacity",
+        "is_published",
+        "missing_translations",
+    ]
     list_filter = ["series", "is_published", "approval_mode"]
     search_fields = ["title", "slug"]
     list_select_related = ["series"]
