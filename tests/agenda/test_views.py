@@ -166,10 +166,9 @@ def _agenda_with(count):
 def test_public_agenda_queries_do_not_grow_with_sessions(client, django_assert_num_queries, path):
     one, three = _agenda_with(1), _agenda_with(3)
     client.get(path.format(slug=one.slug))  # warm sessions, content types, etc.
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from django.core.cache import cache
 
     cache.clear()  # exports are cached under their ETag: measure the building
     with CaptureQueriesContext(connection) as small:
