@@ -49,14 +49,12 @@ class TransientBuildError(Exception):
 
 
 def report_get_or_create(*, event: Event) -> Report:
-    """The event's report; a new one starts from the event's title, concept and objectives."""
+    """The event's report; a new one's background starts as the event's concept.
+
+    The title is not copied: an empty title prints the event's own title.
+    """
     report, _created = Report.objects.get_or_create(
-        event=event,
-        defaults={
-            "title_en": event.title,
-            "background_en": event.description,
-            "objectives_en": event.objectives,
-        },
+        event=event, defaults={"background_en": event.description}
     )
     return report
 

@@ -17,11 +17,7 @@ def link_builds_to_reports(apps, schema_editor):
     for event in Event.objects.filter(report_builds__isnull=False).distinct():
         report, _ = Report.objects.get_or_create(
             event=event,
-            defaults={
-                "title_en": event.title,
-                "background_en": event.description,
-                "objectives_en": event.objectives,
-            },
+            defaults={"background_en": event.description},
         )
         ReportBuild.objects.filter(event=event).update(report=report)
 

@@ -4,12 +4,20 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import OperationalError
 from django.utils import timezone
 from pypdf import PdfReader
 
 from reports import services
 from reports.models import ReportBuild
-from tests.factories import EventFactory, ReportBuildFactory, SessionFactory
+from tests.factories import (
+    EventFactory,
+    FindingFactory,
+    ReportBuildFactory,
+    ReportFactory,
+    SessionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +39,17 @@ def test_build_run_stores_pdf_with_its_facts():
     assert reader.metadata.title == "Leaving No One Behind"
 
 
+def test_build_pdf_is_archival_with_language_metadata():
+    build = ReportBuildFactory(event=EventFactory(title="Archival"), language="fr")
+    result = services.report_build_run(build_id=build.pk)
+    reader = PdfReader(default_storage.open(result.file.name))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr"
+    assert "/OutputIntents" in root  # PDF/A
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3" pdfaid:conformance="U"' in xmp
+
+
 def test_build_runs_once_even_if_the_task_is_delivered_twice():
     build = ReportBuildFactory()
     assert services.report_build_run(build_id=build.pk) is not None
@@ -39,6 +58,25 @@ def test_build_runs_once_even_if_the_task_is_delivered_twice():
     assert build.attempts == 1
     folder = f"reports/{build.event.slug}"
     assert default_storage.listdir(folder)[1] == [f"report-{build.pk}-en.pdf"]
+
+
+def test_build_claim_only_once():
+    build = ReportBuildFactory()
+    assert services.report_build_claim(build_id=build.pk) == 1
+    assert services.report_build_claim(build_id=build.pk) is None
+    build.refresh_from_db()
+    assert (build.status, build.attempts, build.progress) == ("running", 1, 5)
+
+
+def test_build_of_a_presumed_dead_attempt_cannot_overwrite_the_next_one():
+    build = ReportBuildFactory()
+    first = services.report_build_claim(build_id=build.pk)
+    # The sweeper hands the build to another worker, which claims it as attempt 2.
+    ReportBuild.objects.filter(pk=build.pk).update(status=ReportBuild.Status.QUEUED)
+    assert services.report_build_claim(build_id=build.pk) == 2
+    assert services._owned(build.pk, first).update(status=ReportBuild.Status.SUCCEEDED) == 0
+    build.refresh_from_db()
+    assert build.status == ReportBuild.Status.RUNNING
 
 
 def test_build_failure_is_recorded_with_reason(settings):
@@ -52,28 +90,133 @@ def test_build_failure_is_recorded_with_reason(settings):
     assert build.finished_at is not None
 
 
-def test_sweeper_fails_builds_stuck_running_past_the_time_limit(settings):
+def test_build_transient_storage_error_is_retried_then_succeeds(monkeypatch):
+    build = ReportBuildFactory()
+    real_save = default_storage.save
+    calls = []
+
+    def flaky_save(name, content, **kwargs):
+        calls.append(name)
+        if len(calls) == 1:
+            raise OSError("disk briefly unavailable")
+        return real_save(name, content, **kwargs)
+
+    monkeypatch.setattr(default_storage, "save", flaky_save)
+    with pytest.raises(services.TransientBuildError):
+        services.report_build_run(build_id=build.pk)
+    build.refresh_from_db()
+    assert (build.status, build.attempts) == ("queued", 1)
+    assert build.error == "OSError: disk briefly unavailable"
+    result = services.report_build_run(build_id=build.pk)
+    assert (result.status, result.attempts, result.error) == ("succeeded", 2, "")
+
+
+def test_build_transient_errors_stop_after_the_last_attempt(monkeypatch):
+    build = ReportBuildFactory()
+
+    def broken(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "report_render", broken)
+    for _attempt in range(services.MAX_ATTEMPTS - 1):
+        with pytest.raises(services.TransientBuildError):
+            services.report_build_run(build_id=build.pk)
+    with pytest.raises(OperationalError):
+        services.report_build_run(build_id=build.pk)
+    build.refresh_from_db()
+    assert (build.status, build.attempts) == ("failed", services.MAX_ATTEMPTS)
+    assert build.error == "OperationalError: database is locked"
+
+
+def test_build_task_retries_transient_errors_through_celery(monkeypatch):
+    from reports.tasks import build_report
+
+    build = ReportBuildFactory()
+    failures = []
+    real_render = services.report_render
+
+    def flaky(**kwargs):
+        if not failures:
+            failures.append(1)
+            raise OperationalError("server closed the connection")
+        return real_render(**kwargs)
+
+    monkeypatch.setattr(services, "report_render", flaky)
+    # Eagerly applied, Celery runs the retry inline: the second attempt builds the PDF.
+    result = build_report.apply(kwargs={"build_id": build.pk}, throw=False)
+    assert (result.state, failures) == ("SUCCESS", [1])
+    build.refresh_from_db()
+    assert (build.status, build.attempts) == ("succeeded", 2)
+
+
+def test_build_request_refuses_missing_translations():
+    report = ReportFactory(title_en="Report", title_fr="Rapport", title_ar="")
+    FindingFactory(report=report, text_en="Gap", text_fr="Lacune", text_ar="")
+    with pytest.raises(services.MissingTranslations) as refused:
+        services.report_build_request(report=report, language="ar")
+    assert refused.value.missing == ["Report: title (ar)", "Finding 1: text (ar)"]
+    assert ReportBuild.objects.count() == 0
+    assert services.report_build_request(report=report, language="fr").language == "fr"
+
+
+def test_build_with_fallback_marks_untranslated_texts(django_capture_on_commit_callbacks):
+    report = ReportFactory(title_en="Report", title_fr="Rapport")
+    FindingFactory(report=report, text_en="Weak coordination", text_fr="")
+    with django_capture_on_commit_callbacks(execute=True):
+        build = services.report_build_request(report=report, language="fr", allow_fallback=True)
+    build.refresh_from_db()
+    assert build.status == ReportBuild.Status.SUCCEEDED  # eager in unit tests
+    assert build.fallback_fields == "finding 1"
+    text = "".join(p.extract_text() for p in PdfReader(default_storage.open(build.file.name)).pages)
+    assert "Weak coordination" in text
+    assert "Not yet translated: shown in English." in text
+
+
+def test_sweeper_retries_a_build_whose_worker_went_silent(
+    settings, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    silent = now - dt.timedelta(seconds=settings.REPORT_BUILD_STALE_SECONDS + 5)
+    lost = ReportBuildFactory(
+        status=ReportBuild.Status.RUNNING, attempts=1, started_at=silent, heartbeat_at=silent
+    )
+    alive = ReportBuildFactory(
+        status=ReportBuild.Status.RUNNING, attempts=1, started_at=silent, heartbeat_at=now
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.report_builds_sweep(now=now) == {"failed": 0, "retried": 1, "requeued": 0}
+    lost.refresh_from_db()
+    alive.refresh_from_db()
+    # Re-queued and, tasks being eager in unit tests, built by its second attempt.
+    assert (lost.status, lost.attempts) == ("succeeded", 2)
+    assert alive.status == ReportBuild.Status.RUNNING
+
+
+def test_sweeper_fails_builds_stuck_after_the_last_attempt(settings):
     now = timezone.now()
     stuck = ReportBuildFactory(
         status=ReportBuild.Status.RUNNING,
+        attempts=services.MAX_ATTEMPTS,
         started_at=now - dt.timedelta(seconds=settings.REPORT_BUILD_TIME_LIMIT + 120),
+        heartbeat_at=now,
     )
-    recent = ReportBuildFactory(status=ReportBuild.Status.RUNNING, started_at=now)
-    assert services.report_builds_sweep(now=now) == {"failed": 1, "requeued": 0}
+    assert services.report_builds_sweep(now=now) == {"failed": 1, "retried": 0, "requeued": 0}
     stuck.refresh_from_db()
-    recent.refresh_from_db()
     assert stuck.status == ReportBuild.Status.FAILED
-    assert "worker lost or time limit exceeded" in stuck.error
-    assert recent.status == ReportBuild.Status.RUNNING
+    assert stuck.error == (
+        "The build stopped without finishing (worker lost or time limit exceeded). "
+        "Gave up after 3 attempts."
+    )
+    assert stuck.finished_at == now
 
 
-def test_sweeper_requeues_builds_nobody_picked_up():
+def test_sweeper_requeues_builds_nobody_picked_up(django_capture_on_commit_callbacks):
     build = ReportBuildFactory()
     ReportBuild.objects.filter(pk=build.pk).update(
         created_at=timezone.now() - dt.timedelta(minutes=10)
     )
-    # Tasks run eagerly in unit tests, so the re-queued build is built right away.
-    assert services.report_builds_sweep() == {"failed": 0, "requeued": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.report_builds_sweep() == {"failed": 0, "retried": 0, "requeued": 1}
     build.refresh_from_db()
     assert build.status == ReportBuild.Status.SUCCEEDED
 
@@ -85,3 +228,14 @@ def test_build_report_command_waits_and_prints_the_path(capsys):
     build = ReportBuild.objects.get(event=event)
     assert build.language == "ar"
     assert capsys.readouterr().out.strip() == default_storage.path(build.file.name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_build_report_command_refuses_untranslated_report_with_the_list():
+    report = ReportFactory(event=EventFactory(slug="untranslated"), title_en="Only English")
+    with pytest.raises(CommandError) as refused:
+        call_command("build_report", "untranslated", "--language", "fr")
+    assert "Missing:\n  - Report: title (fr)\n" in str(refused.value)
+    assert ReportBuild.objects.filter(report=report).count() == 0
+    call_command("build_report", "untranslated", "--language", "fr", "--allow-fallback")
+    assert ReportBuild.objects.get(report=report).status == ReportBuild.Status.SUCCEEDED

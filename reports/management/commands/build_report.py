@@ -16,15 +16,29 @@ class Command(BaseCommand):
         parser.add_argument("--language", choices=ReportBuild.Language.values, default="en")
         parser.add_argument("--wait", action="store_true", help="Block until the build ends.")
         parser.add_argument(
+            "--allow-fallback",
+            action="store_true",
+            help="Build even if texts are not translated (they are shown in another language).",
+        )
+        parser.add_argument(
             "--timeout", type=float, default=900, help="Seconds to wait with --wait."
         )
 
-    def handle(self, *args, event_slug, language, wait, timeout, **options):
+    def handle(self, *args, event_slug, language, wait, timeout, allow_fallback, **options):
         try:
             event = Event.objects.get(slug=event_slug)
         except Event.DoesNotExist:
             raise CommandError(f"No event with the slug “{event_slug}”.") from None
-        build = services.report_build_request(event=event, language=language)
+        try:
+            build = services.report_build_request(
+                event=event, language=language, allow_fallback=allow_fallback
+            )
+        except services.MissingTranslations as exc:
+            listing = "\n".join(f"  - {text}" for text in exc.missing)
+            raise CommandError(
+                f"The report is not fully translated into “{language}”; not built. "
+                f"Missing:\n{listing}\nTranslate them, or pass --allow-fallback."
+            ) from None
         self.stderr.write(f"Queued report build {build.pk} ({event.slug}, {language}).")
         if not wait:
             self.stdout.write(str(build.pk))

@@ -45,6 +45,8 @@ class Command(BaseCommand):
             event = self._event(series, spec, start=start, capacity=None)
             self._agenda(event)
             self._participants(event)
+            if spec["slug"] == "sahel-sahara-2020":
+                self._report(event)
 
         upcoming = Event.objects.filter(slug=demo.UPCOMING["slug"]).first()
         if upcoming is None:
@@ -136,6 +138,61 @@ class Command(BaseCommand):
                 consent_processing=True,
             )
             for index, (first, last, country, category) in enumerate(demo.FICTIONAL_PARTICIPANTS)
+        )
+
+    def _report(self, event):
+        """Draft findings and recommendations, once; rapporteurs rewrite them in the admin."""
+        from reports.models import Finding, Recommendation, Report, SessionSummary
+
+        if Report.objects.filter(event=event).exists():
+            return
+        texts = {
+            f"{field}_{lang}": value
+            for field, by_lang in demo.REPORT.items()
+            for lang, value in by_lang.items()
+        }
+        report = Report.objects.create(
+            event=event,
+            background_en=event.description,
+            objectives_en=event.objectives,
+            region_countries=demo.REPORT_REGION_COUNTRIES,
+            **texts,
+        )
+        sessions = list(event.sessions.order_by("starts_at", "order", "pk"))
+        SessionSummary.objects.bulk_create(
+            SessionSummary(
+                report=report,
+                session=sessions[index],
+                **{f"key_points_{lang}": value for lang, value in points.items()},
+            )
+            for index, points in demo.REPORT_SESSION_SUMMARIES
+        )
+        Finding.objects.bulk_create(
+            Finding(
+                report=report,
+                challenge_type=challenge,
+                programme_area=area,
+                session=sessions[index] if index is not None else None,
+                order=order,
+                **{f"text_{lang}": value for lang, value in text.items()},
+            )
+            for order, (challenge, area, index, text) in enumerate(demo.REPORT_FINDINGS)
+        )
+        Recommendation.objects.bulk_create(
+            Recommendation(
+                report=report,
+                addressee=addressee,
+                stage=stage,
+                level=level,
+                sdg_target=sdg,
+                gcm_objective=gcm,
+                priority=priority,
+                order=order,
+                **{f"text_{lang}": value for lang, value in text.items()},
+            )
+            for order, (addressee, stage, level, sdg, gcm, priority, text) in enumerate(
+                demo.REPORT_RECOMMENDATIONS
+            )
         )
 
     def _organiser(self) -> str:

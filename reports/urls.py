@@ -1,0 +1,11 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("builds/<int:pk>/", views.build_status, name="build_status"),
+    path("builds/<int:pk>/download/", views.build_download, name="download"),
+    path("shared/<str:token>/", views.shared_download, name="shared"),
+]
