@@ -1,0 +1,252 @@
+"""What the built PDF says, in each language, and what it must never contain or fetch."""
+
+import io
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from pypdf import PdfReader
+
+from registration.models import Registration
+from reports import services
+from tests.factories import (
+    EventFactory,
+    FindingFactory,
+    RecommendationFactory,
+    RegistrationFactory,
+    ReportFactory,
+    SessionFactory,
+    SessionSummaryFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+def _pdf_text(report, language, **kwargs) -> str:
+    rendered, _fallbacks = services.report_render(report=report, language=language, **kwargs)
+    reader = PdfReader(io.BytesIO(rendered.content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture
+def full_report():
+    event = EventFactory(title="Sahel webinar", region="Sahel and Sahara")
+    session = SessionFactory(event=event, title="Legal obstacles panel")
+    report = ReportFactory(
+        event=event,
+        title_en="Summary report",
+        title_fr="Rapport de synthèse",
+        title_ar="تقرير موجز",
+        region_countries=["NE", "ML", "TD", "SN"],
+    )
+    SessionSummaryFactory(
+        report=report,
+        session=session,
+        key_points_en="Plans ignore migration",
+        key_points_fr="Les plans ignorent la migration",
+        key_points_ar="الخطط تتجاهل الهجرة",
+    )
+    FindingFactory(
+        report=report,
+        challenge_type="legal",
+        session=session,
+        text_en="Laws exclude migrants from services",
+        text_fr="Les lois excluent les migrants des services",
+        text_ar="القوانين تستبعد المهاجرين من الخدمات",
+    )
+    RecommendationFactory(
+        report=report,
+        addressee="auc",
+        stage="evaluation",
+        level="continental",
+        sdg_target="10.7",
+        gcm_objective=23,
+        text_en="Create a continental observatory",
+        text_fr="Créer un observatoire continental",
+        text_ar="إنشاء مرصد قاري",
+    )
+    people = [
+        ("NE", "female", "fr", True, True),
+        ("NE", "male", "fr", True, False),
+        ("ML", "female", "ar", False, True),
+        ("EG", "undisclosed", "en", True, True),
+    ]
+    for country, sex, language, attended, consent in people:
+        RegistrationFactory(
+            event=event,
+            country=country,
+            sex=sex,
+            language=language,
+            attended=attended,
+            consent_listing=consent,
+            last_name=f"Listed{country}{sex}" if consent else f"Hidden{country}{sex}",
+        )
+    RegistrationFactory(event=event, status=Registration.Status.WAITLISTED, last_name="Waiting")
+    RegistrationFactory(event=event, status=Registration.Status.CANCELLED, last_name="Gone")
+    return report
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            [
+                "Summary report",
+                "Plans ignore migration",
+                "Laws exclude migrants from services",
+                "Create a continental observatory",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "Rapport de synthèse",
+                "Les plans ignorent la migration",
+                "Les lois excluent les migrants des services",
+                "Créer un observatoire continental",
+            ],
+        ),
+    ],
+)
+def test_report_pdf_contains_findings_recommendations_and_statistics(
+    full_report, language, expected
+):
+    text = _squash(_pdf_text(full_report, language, allow_fallback=False))
+    for phrase in expected:
+        assert phrase in text
+    # Registered excludes cancelled; approved 4; attended 3; 2 countries (NE, ML) of 4 in region.
+    assert "Registered 5" in text
+    assert "Approved 4" in text
+    assert "Attended 3" in text
+    assert "Countries represented 3" in text
+    assert "2 of 4" in text
+    assert "SDG target 10.7" in text
+    assert "GCM objective 23" in text
+
+
+def test_report_arabic_pdf_contains_arabic_and_is_right_to_left(full_report):
+    rendered, _fallbacks = services.report_render(
+        report=full_report, language="ar", allow_fallback=False
+    )
+    reader = PdfReader(io.BytesIO(rendered.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert len(ARABIC.findall(text)) >= 40
+    assert reader.trailer["/Root"]["/Lang"] == "ar"
+    assert reader.metadata.title == "تقرير موجز"
+    # Arabic shaping needs an Arabic font embedded in the file.
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"].get("/Font", {}).values()
+    }
+    assert any(name.endswith("+Noto-Naskh-Arabic") for name in fonts)
+
+
+def test_report_annex_lists_only_consenting_participants(full_report):
+    text = _pdf_text(full_report, "en", allow_fallback=False)
+    listed = sorted(set(re.findall(r"(Listed\w+)", text)))
+    assert listed == ["ListedEGundisclosed", "ListedMLfemale", "ListedNEfemale"]
+    assert "Hidden" not in text
+    assert "Waiting" not in text
+
+
+def test_report_statistics_breakdowns_count_approved_participants(full_report):
+    from reports.selectors import report_statistics
+
+    stats = report_statistics(event=full_report.event, region_countries=["NE", "ML", "TD", "SN"])
+    assert (stats.registered, stats.approved, stats.attended, stats.consenting) == (5, 4, 3, 3)
+    assert stats.by_sex == [("Female", 2), ("Male", 1), ("Prefer not to say", 1)]
+    assert stats.by_language == [("English", 1), ("Français", 2), ("العربية", 1)]
+    assert [(code, n) for code, _name, n in stats.by_country] == [("NE", 2), ("EG", 1), ("ML", 1)]
+    assert (stats.region_countries_present, stats.region_countries_total) == (2, 4)
+
+
+def test_report_missing_translations_lists_each_text(full_report):
+    from reports.selectors import report_missing_translations
+
+    assert report_missing_translations(report=full_report, language="fr") == []
+    FindingFactory(report=full_report, text_en="Only in English", text_fr="", text_ar="")
+    full_report.conclusions_fr = "Conclusions seulement en français"
+    full_report.save()
+    assert report_missing_translations(report=full_report, language="ar") == [
+        "Report: conclusions (ar)",
+        "Finding 2: text (ar)",
+    ]
+    assert report_missing_translations(report=full_report, language="en") == [
+        "Report: conclusions (en)"
+    ]
+
+
+@pytest.fixture
+def request_counter():
+    hits = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.end_headers()
+            self.wfile.write(b"body { color: red }")
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], hits
+    server.shutdown()
+    server.server_close()
+
+
+def test_report_hostile_text_everywhere_fetches_and_embeds_nothing(request_counter, tmp_path):
+    port, hits = request_counter
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    hostile = (
+        f'<img src=file://{secret}> <link rel=attachment href="file://{secret}"> '
+        f"<style>@import url(http://127.0.0.1:{port}/import.css);</style> "
+        f'<img src="http://127.0.0.1:{port}/img.png"> </style></title>"; }} '
+    )
+    event = EventFactory(title="Hostile " + hostile, description=hostile)
+    session = SessionFactory(event=event, title=hostile)
+    report = ReportFactory(event=event, title_en=hostile, executive_summary_en=hostile)
+    FindingFactory(report=report, session=session, text_en=hostile)
+    RecommendationFactory(report=report, text_en=hostile)
+    SessionSummaryFactory(report=report, session=session, key_points_en=hostile)
+    RegistrationFactory(
+        event=event, first_name=hostile[:150], organization=hostile[:200], consent_listing=True
+    )
+    rendered, _fallbacks = services.report_render(report=report, language="en")
+    assert hits == []
+    assert b"TOP-SECRET-CONTENT" not in rendered.content
+    reader = PdfReader(io.BytesIO(rendered.content))
+    assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
+    text = _squash("\n".join(page.extract_text() for page in reader.pages))
+    # The markup is printed as text, proof that it was escaped rather than interpreted.
+    assert "<link rel=attachment href=" in text
+    assert "@import url(http://127.0.0.1" in text
+
+
+def test_css_string_filter_keeps_user_text_inside_the_string():
+    from reports.templatetags.report_tags import css_string
+
+    assert css_string('a"; } </style>') == '"a\\22 \\3b  \\7d  \\3c \\2f style\\3e "'
+
+
+def test_typography_filter_adds_french_no_break_spaces():
+    from reports.templatetags.report_tags import typography
+
+    assert typography("Objectifs : agir ! « Oui »", "fr") == (
+        "Objectifs\u202f: agir\u202f! «\u202fOui\u202f»"
+    )
+    assert typography("Goals : act !", "en") == "Goals : act !"
