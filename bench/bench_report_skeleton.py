@@ -22,7 +22,8 @@ def main() -> None:
         from reports.models import ReportBuild
         from webinar.models import Event
 
-        call_command("seed_demo", stdout=open("/dev/null", "w"))
+        with open("/dev/null", "w") as devnull:
+            call_command("seed_demo", stdout=devnull)
         event = Event.objects.get(slug="sahel-sahara-2020")
         html = services.report_html(event=event, language="en")
 
