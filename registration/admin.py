@@ -229,7 +229,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/registration/custom_message.html", context)
 
     def _export(self, queryset, fmt: str, filename: str):
-        event_ids = set(queryset.values_list("event_id", flat=True).distinct())
+        event_ids = set(queryset.order_by().values_list("event_id", flat=True).distinct())
         questions = Question.objects.filter(event_id__in=event_ids).order_by(
             "event_id", "order", "pk"
         )

@@ -162,24 +162,25 @@ def read_attendance(data: bytes) -> tuple[str, dict[str, Attendee], int]:
         email = _cell(cells, header["email"])
         if not _EMAIL.match(email):
             email = _cell(cells, header["upn"])
+        name = _cell(cells, header["name"])
         if not _EMAIL.match(email):
-            continue
+            if not name:
+                continue
+            email = ""  # a guest without an address: shown as unmatched, by name
         if _cell(cells, header["attended"]).lower() in NO_VALUES:
             continue
         minutes = parse_minutes(_cell(cells, header["duration"]))
         if minutes is None:
             continue
         target = totals if header["is_total"] else per_join
-        key = email.lower()
-        attendee = target.get(key) or Attendee(
-            email=email, name=_cell(cells, header["name"]), minutes=0, rows=0
-        )
+        key = email.lower() or f"~{name}"
+        attendee = target.get(key) or Attendee(email=email, name=name, minutes=0, rows=0)
         attendee.minutes += minutes
         attendee.rows += 1
         target[key] = attendee
     attendees = totals or per_join
     source = "teams" if delimiter == "\t" else "zoom"
-    if not attendees:
+    if not any(a.email for a in attendees.values()):
         raise ImportFileError(_("The report lists no attendee with an email address."))
     return source, attendees, rows_read
 

@@ -198,7 +198,7 @@ class Answer(models.Model):
         return self.value
 
     def display(self) -> str:
-        return "; ".join(line for line in self.value.splitlines() if line)
+        return "; ".join(line for line in self.value.split("\n") if line)
 
 
 class OutgoingMail(models.Model):

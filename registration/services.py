@@ -232,7 +232,12 @@ def _remind_existing(*, event: Event, email: str) -> None:
 
     At most one such mail an hour, so the form cannot be used to flood someone's mailbox.
     """
-    existing = event.registrations.filter(email__iexact=email, anonymised_at=None).first()
+    # Locked so that concurrent attempts see each other's mail and only one is queued.
+    existing = (
+        event.registrations.select_for_update()
+        .filter(email__iexact=email, anonymised_at=None)
+        .first()
+    )
     if existing is None:
         return
     recent = existing.mails.filter(
@@ -464,11 +469,11 @@ def _anonymise_rows(queryset) -> int:
     """Wipe what identifies a person; keep what the statistics need."""
     now = timezone.now()
     count = 0
-    for registration in queryset.filter(anonymised_at=None).only("pk"):
-        Answer.objects.filter(registration=registration).delete()
-        OutgoingMail.objects.filter(registration=registration).delete()
-        Registration.objects.filter(pk=registration.pk).update(
-            email=f"anonymised-{registration.pk}@invalid",
+    for pk in list(queryset.filter(anonymised_at=None).values_list("pk", flat=True)):
+        Answer.objects.filter(registration_id=pk).delete()
+        OutgoingMail.objects.filter(registration_id=pk).delete()
+        Registration.objects.filter(pk=pk).update(
+            email=f"anonymised-{pk}@invalid",
             honorific="",
             first_name="",
             last_name="",

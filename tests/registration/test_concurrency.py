@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from registration import services
-from registration.models import Registration
+from registration.models import OutgoingMail, Registration
 from tests.factories import EventFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -37,6 +37,9 @@ def test_200_concurrent_sign_ups_for_50_seats():
     assert outcomes.count(Registration.Status.WAITLISTED) == 150
     assert event.registrations.filter(status=Registration.Status.APPROVED).count() == 50
     assert event.registrations.filter(status=Registration.Status.WAITLISTED).count() == 150
+    kinds = OutgoingMail.objects.filter(registration__event=event).values_list("kind", flat=True)
+    assert sorted(set(kinds)) == ["approved", "waitlisted"]
+    assert (list(kinds).count("approved"), list(kinds).count("waitlisted")) == (50, 150)
 
 
 def test_20_concurrent_sign_ups_with_one_email_make_one_row():
@@ -47,3 +50,5 @@ def test_20_concurrent_sign_ups_with_one_email_make_one_row():
     assert outcomes.count(Registration.Status.APPROVED) == 1
     assert outcomes.count("duplicate") == 19
     assert event.registrations.count() == 1
+    kinds = sorted(event.registrations.get().mails.values_list("kind", flat=True))
+    assert kinds == ["already_registered", "approved"]

@@ -1,0 +1,311 @@
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from openpyxl import load_workbook
+
+from registration.models import Answer, OutgoingMail, Question, Registration
+from tests.factories import EventFactory, QuestionFactory, RegistrationFactory
+from webinar.models import Event
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LIST = "/admin/registration/registration/"
+
+
+@pytest.fixture
+def objects():
+    event = EventFactory()
+    registration = RegistrationFactory(event=event)
+    question = QuestionFactory(event=event)
+    outgoing = OutgoingMail.objects.create(
+        registration=registration, kind="approved", due_at=event.starts_at
+    )
+    return {"event": event, "registration": registration, "question": question, "mail": outgoing}
+
+
+def _urls(o):
+    return {
+        "list": LIST,
+        "change": f"{LIST}{o['registration'].pk}/change/",
+        "import": f"{LIST}import-attendance/",
+        "interpretation": f"{LIST}interpretation/",
+        "export csv": f"{LIST}export/{o['event'].pk}/csv/",
+        "export xlsx": f"{LIST}export/{o['event'].pk}/xlsx/",
+        "question list": "/admin/registration/question/",
+        "question change": f"/admin/registration/question/{o['question'].pk}/change/",
+        "mail list": "/admin/registration/outgoingmail/",
+        "mail view": f"/admin/registration/outgoingmail/{o['mail'].pk}/change/",
+    }
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("participant", "login"),
+        ("rapporteur", 403),
+        ("organiser", 200),
+        ("superuser", 200),
+    ],
+)
+def test_every_desk_page_answers_each_role(client, request, objects, who, expected):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    answers = {}
+    for name, url in _urls(objects).items():
+        response = client.get(url)
+        if response.status_code == 302 and response["Location"].startswith("/admin/login/"):
+            answers[name] = "login"
+        else:
+            answers[name] = response.status_code
+    assert answers == dict.fromkeys(_urls(objects), expected)
+
+
+def test_registration_add_is_not_offered(client, organiser):
+    client.force_login(organiser)
+    assert client.get(f"{LIST}add/").status_code == 403
+
+
+def test_list_shows_counts_per_status_for_the_filter(client, organiser):
+    event = EventFactory()
+    RegistrationFactory.create_batch(3, event=event)
+    RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
+    RegistrationFactory(status=Registration.Status.WAITLISTED)  # another event
+    client.force_login(organiser)
+    response = client.get(f"{LIST}?event__id__exact={event.pk}")
+    counts = dict(response.context["status_counts"])
+    assert counts == {
+        "Pending approval": 0,
+        "Approved": 3,
+        "Waiting list": 1,
+        "Rejected": 0,
+        "Cancelled": 0,
+    }
+    html = response.content.decode()
+    assert f"export/{event.pk}/csv/" in html
+
+
+@pytest.mark.parametrize("filters", ["", "?status__exact=approved&sex__exact=undisclosed&q=a"])
+def test_list_queries_do_not_grow_with_rows(client, organiser, django_assert_num_queries, filters):
+    event = EventFactory()
+    client.force_login(organiser)
+    RegistrationFactory(event=event)
+    client.get(LIST + filters)  # warm caches (content types, session)
+    with django_assert_num_queries(12) as one:
+        assert client.get(LIST + filters).status_code == 200
+    RegistrationFactory.create_batch(2, event=EventFactory())
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert client.get(LIST + filters).status_code == 200
+
+
+def _action(client, action, registrations, **extra):
+    data = {"action": action, "_selected_action": [r.pk for r in registrations], **extra}
+    return client.post(LIST, data)
+
+
+def test_bulk_approve_and_reject(client, organiser, django_capture_on_commit_callbacks):
+    event = EventFactory(approval_mode=Event.ApprovalMode.MANUAL)
+    pending = RegistrationFactory.create_batch(2, event=event, status=Registration.Status.PENDING)
+    client.force_login(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _action(client, "bulk_approve", pending)
+    assert response.status_code == 302
+    statuses = list(event.registrations.values_list("status", flat=True))
+    assert statuses == ["approved", "approved"]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in pending)
+    _action(client, "bulk_reject", pending[:1])
+    assert list(event.registrations.values_list("status", flat=True)) == ["rejected", "approved"]
+
+
+def test_bulk_action_refused_to_a_rapporteur(client, rapporteur):
+    pending = RegistrationFactory(status=Registration.Status.PENDING)
+    client.force_login(rapporteur)
+    response = _action(client, "bulk_approve", [pending])
+    assert response.status_code == 403
+    pending.refresh_from_db()
+    assert pending.status == Registration.Status.PENDING
+
+
+def test_custom_message_is_previewed_then_sent_by_the_worker(
+    client, organiser, django_capture_on_commit_callbacks
+):
+    first = RegistrationFactory(first_name="<b>Amina</b>", language="fr")
+    second = RegistrationFactory(first_name="Moussa")
+    client.force_login(organiser)
+    message = {"subject": "Agenda for {first_name}", "body": "Hello {full_name}"}
+    response = _action(client, "send_message", [first, second], preview="1", **message)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Agenda for &lt;b&gt;Amina&lt;/b&gt;" in html
+    assert 'name="send"' in html
+    assert OutgoingMail.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _action(client, "send_message", [first, second], send="1", **message)
+    assert response.status_code == 302
+    assert sorted((m.to[0], m.subject) for m in mail.outbox) == sorted(
+        [(first.email, "Agenda for <b>Amina</b>"), (second.email, "Agenda for Moussa")]
+    )
+
+
+def test_custom_message_without_subject_is_refused(client, organiser):
+    registration = RegistrationFactory()
+    client.force_login(organiser)
+    response = _action(client, "send_message", [registration], subject="", body="x", send="1")
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert OutgoingMail.objects.count() == 0
+
+
+def test_resend_action_queues_status_mail(client, organiser):
+    registration = RegistrationFactory()
+    client.force_login(organiser)
+    _action(client, "resend_confirmation", [registration])
+    assert list(registration.mails.values_list("kind", flat=True)) == ["approved"]
+
+
+def test_anonymise_action_asks_then_anonymises(client, organiser):
+    registration = RegistrationFactory(first_name="Amina")
+    client.force_login(organiser)
+    response = _action(client, "anonymise", [registration])
+    assert response.status_code == 200
+    registration.refresh_from_db()
+    assert registration.first_name == "Amina"
+    _action(client, "anonymise", [registration], confirm="yes")
+    registration.refresh_from_db()
+    assert registration.first_name == ""
+
+
+HOSTILE = ['=HYPERLINK("http://evil")', "+1+1", "-2", "@SUM(A1)", "\tTab", "\rCR"]
+
+
+def _hostile_event():
+    event = EventFactory(slug="export-me")
+    question = QuestionFactory(event=event, label="=Question", kind=Question.Kind.TEXT)
+    for index, text in enumerate(HOSTILE):
+        registration = RegistrationFactory(
+            event=event, first_name=text, organization=f"Org {index}", phone="+227 90"
+        )
+        Answer.objects.create(registration=registration, question=question, value=text)
+    return event
+
+
+def test_csv_export_neutralises_formulas(client, organiser):
+    event = _hostile_event()
+    client.force_login(organiser)
+    response = client.get(f"{LIST}export/{event.pk}/csv/")
+    assert response["Content-Disposition"] == 'attachment; filename="registrations-export-me.csv"'
+    text = b"".join(response.streaming_content).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    header = rows[0]
+    assert header[-1] == "'=Question"
+    first_names = [row[header.index("First name")] for row in rows[1:]]
+    assert first_names == ["'" + text for text in HOSTILE]
+    answers = [row[-1] for row in rows[1:]]
+    assert answers == ["'" + text for text in HOSTILE]
+    assert {row[header.index("Phone")] for row in rows[1:]} == {"'+227 90"}
+
+
+def test_xlsx_export_has_no_formula_cells(client, organiser):
+    event = _hostile_event()
+    client.force_login(organiser)
+    response = client.get(f"{LIST}export/{event.pk}/xlsx/")
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    first_names = [row[4].value for row in sheet.iter_rows(min_row=2)]
+    # The sheet's XML turns a carriage return into a line feed; it stays plain text.
+    assert first_names == ["'" + text for text in HOSTILE[:-1]] + ["'\nCR"]
+    assert sheet.max_row == 7
+
+
+def test_export_action_on_selection(client, organiser):
+    chosen, _other = RegistrationFactory.create_batch(2)
+    client.force_login(organiser)
+    response = _action(client, "export_csv", [chosen])
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.count("\r\n") == 2
+    assert chosen.email in text
+
+
+def test_export_queries_do_not_grow_with_rows(client, organiser, django_assert_num_queries):
+    event = EventFactory()
+    question = QuestionFactory(event=event)
+    client.force_login(organiser)
+
+    def add(count):
+        for registration in RegistrationFactory.create_batch(count, event=event):
+            Answer.objects.create(registration=registration, question=question, value="x")
+
+    def export():
+        response = client.get(f"{LIST}export/{event.pk}/csv/")
+        return b"".join(response.streaming_content)
+
+    add(1)
+    export()
+    with django_assert_num_queries(9) as one:
+        export()
+    add(2)
+    with django_assert_num_queries(len(one.captured_queries)):
+        body = export()
+    assert body.count(b"\r\n") == 4
+
+
+def test_attendance_import_preview_then_apply(client, organiser):
+    event = EventFactory()
+    amina = RegistrationFactory(event=event, email="amina@example.org")
+    absent = RegistrationFactory(event=event, email="fatima@example.org", attended=True)
+    client.force_login(organiser)
+    upload = (FIXTURES / "teams_attendance.csv").open("rb")
+    response = client.post(f"{LIST}import-attendance/", {"event": event.pk, "file": upload})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Guest User (Unverified)" in html
+    amina.refresh_from_db()
+    assert amina.attended is False  # nothing applied before confirmation
+    plan = response.context["signed_plan"]
+    response = client.post(f"{LIST}import-attendance/", {"plan": plan})
+    assert response.status_code == 302
+    amina.refresh_from_db()
+    absent.refresh_from_db()
+    assert (amina.attended, amina.minutes_attended) == (True, 76)
+    assert (absent.attended, absent.minutes_attended) == (False, None)
+
+
+def test_attendance_import_wrong_file_is_explained(client, organiser):
+    event = EventFactory()
+    client.force_login(organiser)
+    upload = io.BytesIO(b"just,some\ncsv,data\n")
+    upload.name = "report.csv"
+    response = client.post(f"{LIST}import-attendance/", {"event": event.pk, "file": upload})
+    assert response.status_code == 200
+    assert "No table with an email column and a duration column was found." in (
+        response.content.decode()
+    )
+
+
+def test_attendance_import_tampered_plan_is_refused(client, organiser):
+    client.force_login(organiser)
+    response = client.post(f"{LIST}import-attendance/", {"plan": "forged"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}import-attendance/"
+
+
+def test_interpretation_plan_counts_approved_per_language(client, organiser):
+    event = EventFactory(title="Sahel webinar")
+    RegistrationFactory.create_batch(2, event=event, interpretation_language="fr")
+    RegistrationFactory(event=event, interpretation_language="ar")
+    RegistrationFactory(
+        event=event, interpretation_language="ar", status=Registration.Status.WAITLISTED
+    )
+    RegistrationFactory(event=event)
+    client.force_login(organiser)
+    response = client.get(f"{LIST}interpretation/")
+    plans = response.context["plans"]
+    assert [(p["event"].title, p["approved"], p["rows"]) for p in plans] == [
+        ("Sahel webinar", 4, [("العربية", 1), ("Français", 2)])
+    ]
