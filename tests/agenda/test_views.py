@@ -89,7 +89,7 @@ def test_hostile_text_is_escaped_on_every_page(client, summer_event):
         ends_at=cairo(2024, 8, 12, 11),
     )
     person = PersonFactory(
-        name=HOSTILE, honorific=HOSTILE, bio=HOSTILE, position=HOSTILE, organisation=HOSTILE
+        name=HOSTILE, honorific="<i>Dr</i>", bio=HOSTILE, position=HOSTILE, organisation=HOSTILE
     )
     SessionRoleFactory(session=session, person=person)
     MaterialFactory(session=session, title=HOSTILE)
@@ -98,6 +98,7 @@ def test_hostile_text_is_escaped_on_every_page(client, summer_event):
         assert "<script>alert" not in body, url
         assert "<img src=x" not in body, url
         assert ESCAPED in body, url
+        assert "&lt;i&gt;Dr&lt;/i&gt;" in body, url
 
 
 def test_unpublished_event_pages_are_404(client):
