@@ -1,0 +1,272 @@
+"""Every report URL, for each kind of user; publishing, share links and the admin buttons."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from reports import services
+from reports.models import ReportBuild
+from tests.factories import (
+    EventFactory,
+    FindingFactory,
+    ReportBuildFactory,
+    ReportFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+USERS = ["anonymous", "participant", "rapporteur", "organiser", "superuser"]
+
+
+@pytest.fixture
+def built():
+    build = ReportBuildFactory(event=EventFactory(slug="built", title="Built report"))
+    return services.report_build_run(build_id=build.pk)
+
+
+def _client_for(client, request, who):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    return client
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", 302),
+        ("participant", 403),
+        ("rapporteur", 200),
+        ("organiser", 200),
+        ("superuser", 200),
+    ],
+)
+def test_build_status_page_permissions(client, request, built, who, expected):
+    response = _client_for(client, request, who).get(
+        reverse("reports:build_status", kwargs={"pk": built.pk})
+    )
+    assert response.status_code == expected
+    if who == "anonymous":
+        assert response["Location"].startswith("/accounts/login/?next=/reports/builds/")
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", 302),
+        ("participant", 403),
+        ("rapporteur", 200),
+        ("organiser", 200),
+        ("superuser", 200),
+    ],
+)
+def test_build_download_permissions(client, request, built, who, expected):
+    response = _client_for(client, request, who).get(
+        reverse("reports:download", kwargs={"pk": built.pk})
+    )
+    assert response.status_code == expected
+    if expected == 200:
+        assert response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content)[:5] == b"%PDF-"
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="report-built-en-{built.pk}.pdf"'
+        )
+
+
+def test_build_download_needs_the_download_permission(client, rapporteur):
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.get(name="Rapporteurs")
+    group.permissions.remove(Permission.objects.get(codename="download_reportbuild"))
+    build = services.report_build_run(build_id=ReportBuildFactory().pk)
+    client.force_login(rapporteur)
+    assert client.get(reverse("reports:download", kwargs={"pk": build.pk})).status_code == 403
+    page = client.get(reverse("reports:build_status", kwargs={"pk": build.pk}))
+    assert "you need the download permission" in page.content.decode()
+
+
+def test_build_download_of_an_unfinished_build_is_404(client, organiser):
+    build = ReportBuildFactory()
+    client.force_login(organiser)
+    assert client.get(reverse("reports:download", kwargs={"pk": build.pk})).status_code == 404
+
+
+def test_build_status_page_refreshes_without_javascript_until_finished(client, organiser):
+    build = ReportBuildFactory()
+    ReportBuild.objects.filter(pk=build.pk).update(status="running", progress=30)
+    client.force_login(organiser)
+    url = reverse("reports:build_status", kwargs={"pk": build.pk})
+    page = client.get(url).content.decode()
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
+    assert '<progress id="build-progress" max="100" value="30">30 %</progress>' in page
+    assert client.get(url, {"format": "json"}).json() == {
+        "id": build.pk,
+        "status": "running",
+        "status_display": "Running",
+        "progress": 30,
+        "finished": False,
+        "error": "",
+        "download_url": None,
+    }
+    services.report_build_fail(build_id=build.pk, reason="Boom <b>")
+    page = client.get(url).content.decode()
+    assert "http-equiv" not in page
+    assert "Boom &lt;b&gt;" in page
+
+
+def test_share_link_is_public_until_revoked(client, organiser, built):
+    shared = services.report_build_publish(build=built, user=organiser)
+    first_token = shared.share_token
+    assert len(first_token) == 43
+    url = reverse("reports:shared", kwargs={"token": first_token})
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["X-Robots-Tag"] == "noindex"
+    assert b"".join(response.streaming_content)[:5] == b"%PDF-"
+    services.report_build_revoke(build=shared)
+    assert client.get(url).status_code == 404
+    again = services.report_build_publish(build=shared, user=organiser)
+    assert len(again.share_token) == 43
+    assert again.share_token != first_token
+    assert client.get(url).status_code == 404
+
+
+def test_share_link_unknown_token_is_404(client):
+    assert client.get(reverse("reports:shared", kwargs={"token": "x" * 43})).status_code == 404
+
+
+def test_publish_refuses_unfinished_builds():
+    build = ReportBuildFactory()
+    with pytest.raises(ValueError, match=r"^Only a finished build can be published\.$"):
+        services.report_build_publish(build=build)
+    build.refresh_from_db()
+    assert build.share_token is None
+
+
+def test_publish_and_email_sends_the_link_to_the_distribution_list(
+    client, organiser, built, django_capture_on_commit_callbacks
+):
+    built.report.distribution_list = "a@example.org\nB@example.org; a@example.org"
+    built.report.save()
+    client.force_login(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:reports_reportbuild_changelist"),
+            {"action": "publish_and_email", "_selected_action": [built.pk]},
+        )
+    assert response.status_code == 302
+    built.refresh_from_db()
+    assert built.share_token
+    assert (built.share_email_due, built.share_emailed_at is not None) == (False, True)
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
+    link = f"http://localhost:8000/reports/shared/{built.share_token}/"
+    assert all(link in m.body for m in mail.outbox)
+    # Sending again does nothing: the email is no longer due.
+    assert services.report_build_send_share_email(build_id=built.pk) == 0
+
+
+def test_rapporteur_cannot_publish(client, rapporteur, built):
+    client.force_login(rapporteur)
+    client.post(
+        reverse("admin:reports_reportbuild_changelist"),
+        {"action": "publish", "_selected_action": [built.pk]},
+    )
+    built.refresh_from_db()
+    assert built.share_token is None
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", 302),
+        ("participant", 302),
+        ("rapporteur", 200),
+        ("organiser", 200),
+        ("superuser", 200),
+    ],
+)
+def test_admin_build_pdf_page_permissions(client, request, who, expected):
+    report = ReportFactory()
+    response = _client_for(client, request, who).get(
+        reverse("admin:reports_report_build", kwargs={"pk": report.pk})
+    )
+    assert response.status_code == expected
+    if expected == 302:
+        assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", 302),
+        ("participant", 302),
+        ("rapporteur", 200),
+        ("organiser", 200),
+        ("superuser", 200),
+    ],
+)
+def test_admin_report_pages_permissions(client, request, who, expected):
+    report = ReportFactory()
+    client = _client_for(client, request, who)
+    for url in (
+        reverse("admin:reports_report_changelist"),
+        reverse("admin:reports_report_change", args=[report.pk]),
+        reverse("admin:reports_reportbuild_changelist"),
+    ):
+        assert client.get(url).status_code == expected
+
+
+def test_admin_build_pdf_button_queues_a_build(
+    client, organiser, django_capture_on_commit_callbacks
+):
+    report = ReportFactory(title_en="T", title_fr="T")
+    client.force_login(organiser)
+    page = client.get(reverse("admin:reports_report_change", args=[report.pk])).content.decode()
+    assert f'href="/admin/reports/report/{report.pk}/build/"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:reports_report_build", kwargs={"pk": report.pk}), {"language": "fr"}
+        )
+    build = ReportBuild.objects.get(report=report)
+    assert response["Location"] == f"/reports/builds/{build.pk}/"
+    build.refresh_from_db()
+    assert (build.language, build.requested_by, build.status) == ("fr", organiser, "succeeded")
+
+
+def test_admin_build_pdf_refuses_missing_translations_and_saves_nothing(client, organiser):
+    report = ReportFactory(title_en="Title", title_fr="")
+    FindingFactory(report=report, text_en="Finding", text_fr="Constat", text_ar="")
+    client.force_login(organiser)
+    url = reverse("admin:reports_report_build", kwargs={"pk": report.pk})
+    response = client.post(url, {"language": "ar"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "2 texts are not translated into this language." in page
+    assert "<li>Finding 1: text (ar)</li>" in page
+    assert '<a href="#id_language">Language:' in page
+    assert ReportBuild.objects.count() == 0
+    response = client.post(url, {"language": "xx"})
+    assert "Select a valid choice. xx is not one of the available choices." in (
+        response.content.decode()
+    )
+    assert ReportBuild.objects.count() == 0
+    client.post(url, {"language": "ar", "allow_fallback": "on"})
+    assert ReportBuild.objects.get(report=report).allow_fallback is True
+
+
+def test_admin_report_lists_keep_their_query_count(client, organiser, django_assert_num_queries):
+    client.force_login(organiser)
+    url = reverse("admin:reports_reportbuild_changelist")
+    ReportBuildFactory()
+    client.get(url)  # warm caches (content types, permissions)
+    with django_assert_num_queries(8) as one:
+        client.get(url)
+    ReportBuildFactory.create_batch(2)
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get(url)
+    report_url = reverse("admin:reports_report_changelist")
+    client.get(report_url)
+    with django_assert_num_queries(7) as reports_one:
+        client.get(report_url)
+    ReportFactory.create_batch(2)
+    with django_assert_num_queries(len(reports_one.captured_queries)):
+        client.get(report_url)
