@@ -11,6 +11,7 @@ import zoneinfo
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -23,7 +24,8 @@ from sessions import selectors, services
 from sessions.models import Material, Person, Session, SessionRole, available_zones
 from webinar.models import Event
 
-TIMES_HELP = _("In the event's time zone.")
+# Links typed without a scheme are taken as https, as in the event admin.
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 def _zone(name: str | None) -> zoneinfo.ZoneInfo | None:
@@ -153,6 +155,7 @@ class MaterialInline(admin.TabularInline):
     model = Material
     extra = 0
     fields = ["title", "file", "url", "order", "is_published"]
+    formfield_overrides = HTTPS_URL_FIELDS
 
 
 @admin.register(Session)
@@ -178,6 +181,7 @@ class SessionAdmin(admin.ModelAdmin):
         (_("Record"), {"classes": ("collapse",), "fields": readonly_fields}),
     )
     inlines = [SessionRoleInline, MaterialInline]
+    formfield_overrides = HTTPS_URL_FIELDS
     actions = ["publish", "unpublish"]
 
     def get_queryset(self, request):
