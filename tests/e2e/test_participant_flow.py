@@ -26,6 +26,8 @@ def _fill_form(page, *, email: str, first_name: str):
     page.select_option("#id_country", "NE")
     page.fill("#id_organization", "Ministère du Plan (fictif)")
     page.select_option("#id_category", "national_government")
+    page.check("#id_sex_0")
+    page.check("#id_consent_processing")
 
 
 @pytest.mark.parametrize(
@@ -39,7 +41,7 @@ def test_participant_registers_on_a_phone(live_server, new_page, open_event, loc
     assert html.get_attribute("dir") == direction
     page.click(f"a[href='/events/{open_event.slug}/register/']")
     _fill_form(page, email=f"amina.{locale}@example.org", first_name="Amina")
-    page.click("form[method=post] button[type=submit]")
+    page.click("form.registration-form button[type=submit]")
     page.wait_for_url(f"**/events/{open_event.slug}/register/done/")
     registration = Registration.objects.get(email=f"amina.{locale}@example.org")
     assert registration.status == Registration.Status.APPROVED
@@ -58,7 +60,7 @@ def test_form_with_errors_has_no_accessibility_violations(live_server, new_page,
     page = new_page(locale="fr-FR")
     page.goto(f"{live_server.url}/events/{open_event.slug}/register/")
     page.fill("#id_email", "not-an-email")
-    page.click("form[method=post] button[type=submit]")
+    page.click("form.registration-form button[type=submit]")
     assert page.locator(".error-summary").is_visible()
     assert axe_violations(page) == []
     assert Registration.objects.count() == 0
