@@ -6,7 +6,7 @@
   if (!root || !window.Intl) { return; }
   var label = root.getAttribute("data-local-label");
   var timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-    hour: "2-digit", minute: "2-digit", weekday: "short"
+    hour: "2-digit", minute: "2-digit", weekday: "short", hourCycle: "h23"
   });
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
   document.querySelectorAll("time[data-local-time]").forEach(function (node) {
