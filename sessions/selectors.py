@@ -109,39 +109,34 @@ def agenda_last_modified(*, event: Event, summary: dict | None = None) -> dt.dat
     return max(stamps) if stamps else None
 
 
+def _row_values(instance) -> tuple:
+    return tuple(getattr(instance, field.attname) for field in instance._meta.concrete_fields)
+
+
 def agenda_etag(*, event: Event, extra: str = "", summary: dict | None = None) -> str:
     """A validator that changes when sessions, their people or materials change, including
     deletions, the event's own shown fields and the language of the page."""
     summary = summary if summary is not None else agenda_summary(event=event)
-    event_part = (
-        event.pk,
-        event.title,
-        event.slug,
-        event.summary,
-        event.description,
-        event.objectives,
-        event.region,
-        event.starts_at,
-        event.ends_at,
-        event.time_zone,
-        event.is_published,
-        event.capacity,
-        event.registration_opens_at,
-        event.registration_closes_at,
-    )
+    # Every stored field of the event and its series (translations included), so any text
+    # shown beside the agenda invalidates the page when it changes.
+    event_part = [_row_values(event), _row_values(event.series)]
     raw = repr((sorted(summary.items()), event_part, get_language(), extra))
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 def event_overlapping_sessions(*, event: Event) -> list[tuple[Session, Session]]:
-    """Pairs of sessions of the event that overlap in time (breaks and parallel working groups
-    are reported too: organisers decide whether parallel sessions are intended)."""
+    """Pairs of sessions of the event that overlap in time, except working groups running in
+    parallel with each other: breakout rooms are meant to (a person in two of them is still
+    reported by ``person_double_bookings``)."""
     sessions = list(Session.objects.filter(event=event).order_by("starts_at", "pk"))
+    parallel = Session.Kind.WORKING_GROUP
     pairs = []
     for index, first in enumerate(sessions):
         for second in sessions[index + 1 :]:
             if second.starts_at >= first.ends_at:
                 break
+            if first.kind == parallel and second.kind == parallel:
+                continue
             pairs.append((first, second))
     return pairs
 

@@ -204,3 +204,13 @@ def test_agenda_export_is_built_once_while_unchanged(client, agenda, django_asse
     # Event lookup and the ETag summary only: the export comes from the cache.
     with django_assert_num_queries(2):
         assert client.get("/events/summer/agenda.json").status_code == 200
+
+
+def test_event_page_etag_changes_with_the_series_title(client, agenda):
+    etag = client.get("/events/summer/")["ETag"]
+    series = agenda["panel"].event.series
+    series.title = "Renamed series"
+    series.save()
+    response = client.get("/events/summer/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "Renamed series" in response.content.decode()
