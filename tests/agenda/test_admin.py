@@ -5,6 +5,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from PIL import Image
 
 from sessions.models import Material, Person, Session, SessionRole
@@ -167,43 +168,72 @@ def test_admin_warns_of_a_person_in_two_overlapping_sessions(client, organiser, 
     assert SessionRole.objects.filter(session__title="Parallel").count() == 1
 
 
-def test_event_inline_refuses_session_outside_event(client, organiser, summer_event):
-    client.force_login(organiser)
-    url = f"/admin/webinar/event/{summer_event.pk}/change/"
-    form = client.get(url).context["adminform"].form
+def _form_values(form) -> dict:
     data = {}
     for name, field in form.fields.items():
         value = form.initial.get(name, field.initial)
-        widget_value = field.widget.format_value(value) if value is not None else ""
         if hasattr(field.widget, "widgets"):
             for index, part in enumerate(field.widget.decompress(value) if value else ["", ""]):
                 data[f"{name}_{index}"] = field.widget.widgets[index].format_value(part) or ""
         elif isinstance(value, bool):
             if value:
                 data[name] = "on"
-        elif name in ("organisers", "partners"):
-            continue
+        elif isinstance(value, list):
+            data[name] = [getattr(item, "pk", item) for item in value]
         else:
-            data[name] = "" if widget_value is None else widget_value
+            data[name] = "" if value is None else field.widget.format_value(value) or ""
+    return data
+
+
+def _event_change_data(client, event, *, day, start, end, title):
+    """The event's change form as the browser would send it back, with one new session."""
+    response = client.get(f"/admin/webinar/event/{event.pk}/change/")
+    # The page shows the event's own times in its zone (10:00 in Cairo, stored 07:00 UTC).
+    assert 'name="starts_at_1" value="10:00:00"' in response.content.decode()
+    form = response.context["adminform"].form
+    data = {}
+    with timezone.override(event.tzinfo):
+        data.update(_form_values(form))
     data.update(
         {
             "sessions-TOTAL_FORMS": "1",
             "sessions-INITIAL_FORMS": "0",
-            "sessions-0-title": "Too late",
+            "sessions-0-title": title,
             "sessions-0-kind": "panel",
-            "sessions-0-starts_at_0": "2024-08-20",
-            "sessions-0-starts_at_1": "10:00:00",
-            "sessions-0-ends_at_0": "2024-08-20",
-            "sessions-0-ends_at_1": "11:00:00",
+            "sessions-0-starts_at_0": day,
+            "sessions-0-starts_at_1": start,
+            "sessions-0-ends_at_0": day,
+            "sessions-0-ends_at_1": end,
             "sessions-0-order": "0",
             "sessions-0-languages": "en",
             "sessions-0-is_published": "on",
         }
     )
-    response = client.post(url, data)
+    return data
+
+
+def test_event_inline_refuses_session_outside_event(client, organiser, summer_event):
+    client.force_login(organiser)
+    data = _event_change_data(
+        client, summer_event, day="2024-08-20", start="10:00:00", end="11:00:00", title="Late"
+    )
+    response = client.post(f"/admin/webinar/event/{summer_event.pk}/change/", data)
     assert response.status_code == 200
     assert summer_event.sessions.count() == 0
     assert "within the event&#x27;s days" in response.content.decode()
+
+
+def test_event_inline_reads_times_in_the_event_zone(client, organiser, summer_event):
+    client.force_login(organiser)
+    data = _event_change_data(
+        client, summer_event, day="2024-08-13", start="09:30:00", end="10:00:00", title="Early"
+    )
+    response = client.post(f"/admin/webinar/event/{summer_event.pk}/change/", data)
+    assert response.status_code == 302
+    session = summer_event.sessions.get()
+    assert session.starts_at == dt.datetime(2024, 8, 13, 6, 30, tzinfo=dt.UTC)
+    summer_event.refresh_from_db()
+    assert summer_event.starts_at == dt.datetime(2024, 8, 12, 7, 0, tzinfo=dt.UTC)
 
 
 # -- admin lists: N+1 guards --------------------------------------------------------------------
