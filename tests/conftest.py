@@ -92,3 +92,16 @@ def pytest_sessionfinish(session, exitstatus):
     var_dir = str(settings.VAR_DIR)
     if var_dir.startswith(tempfile.gettempdir()) and "webinar-test-" in var_dir:
         shutil.rmtree(var_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """STATIC_ROOT after collectstatic, for server processes run with production settings."""
+    from tests.utils import manage, production_env
+
+    root = tmp_path_factory.mktemp("static")
+    env = production_env(STATIC_ROOT=str(root), CELERY_BROKER_URL="filesystem://")
+    env["DATABASE_URL"] = "sqlite:///:memory:"  # collectstatic needs no database
+    result = manage("collectstatic", "--noinput", "-v", "0", env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return str(root)

@@ -1,0 +1,175 @@
+"""The broker goes down: people can still sign up and organisers still work; when it comes
+back, every mail that was due is sent, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.utils import timezone
+
+from registration.models import OutgoingMail, Registration
+from tests.factories import EventFactory, UserFactory
+from tests.trust.http import Browser
+from tests.utils import ROOT, manage, production_env, start_worker, stop
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+SIGN_UPS = 6
+
+
+class OwnRedis:
+    """A Redis server of this test's own, which the test stops and starts again."""
+
+    def __init__(self, port: int, folder: Path):
+        self.port, self.folder, self.process = port, folder, None
+        self.url = f"redis://127.0.0.1:{port}/0"
+
+    def start(self):
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("redis-server is not installed", pytrace=False)
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+        for _ in range(100):
+            try:
+                if client.ping():
+                    return
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        pytest.fail("the test's own Redis did not start", pytrace=False)
+
+    def stop(self):
+        if self.process:
+            stop(self.process)
+            self.process = None
+
+
+@pytest.fixture
+def own_redis(tmp_path, unused_port):
+    server = OwnRedis(unused_port, tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def _web(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "webinar.wsgi", "--workers", "2",
+         "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    browser = Browser(f"http://localhost:{port}")
+    for _ in range(100):
+        try:
+            browser.get("/health/")
+            return process
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail("gunicorn did not start: " + log.read_text(), pytrace=False)
+
+
+def _delivered(mail_dir: Path) -> list[str]:
+    """Recipients of every message the file backend wrote, one entry per message."""
+    recipients = []
+    for path in sorted(mail_dir.glob("*.log")):
+        for chunk in path.read_text().split("-" * 79):
+            if chunk.strip():
+                recipients.append(email.message_from_string(chunk.strip())["To"])
+    return recipients
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_sign_ups_survive_a_broker_outage_and_mails_go_out_once(
+    own_redis, tmp_path, collected_static
+):
+    event = EventFactory(slug="outage", capacity=100)
+    # Hashed as production hashes (the test settings use a fast hasher it does not know).
+    password = PBKDF2PasswordHasher().encode("desk passphrase 2020", PBKDF2PasswordHasher().salt())
+    organiser = UserFactory(email="desk@example.org", is_staff=True, is_superuser=True)
+    type(organiser).objects.filter(pk=organiser.pk).update(password=password)
+    mail_dir = tmp_path / "mail"
+    env = production_env(
+        CELERY_BROKER_URL=own_redis.url,
+        VAR_DIR=str(tmp_path / "var"),
+        STATIC_ROOT=collected_static,
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(mail_dir),
+        REGISTRATION_RATE_LIMIT="1000",
+    )
+    port = _free_port()
+    web = _web(env, port, tmp_path / "web.log")
+    worker = None
+    try:
+        own_redis.stop()  # the broker goes down
+
+        browser = Browser(f"http://localhost:{port}")
+        answers = []
+        for n in range(SIGN_UPS):
+            status, _html, location = browser.post_form(
+                "/events/outage/register/",
+                {
+                    "first_name": "Outage", "last_name": f"Participant {n}",
+                    "email": f"outage{n}@example.org", "sex": "female", "country": "ML",
+                    "organization": "Ministry (fictional)", "category": "national_government",
+                    "language": "fr", "consent_processing": "on",
+                },
+            )  # fmt: skip
+            answers.append((status, location))
+        assert answers == [(302, "/events/outage/register/done/")] * SIGN_UPS
+        assert Registration.objects.filter(event=event).count() == SIGN_UPS
+        assert OutgoingMail.objects.filter(sent_at=None).count() == SIGN_UPS
+
+        desk = Browser(f"http://localhost:{port}")
+        status, _html, _location = desk.post_form(
+            "/admin/login/?next=/admin/",
+            {"username": organiser.email, "password": "desk passphrase 2020"},
+        )
+        assert status == 302
+        status, html, _location = desk.get("/admin/registration/registration/")
+        assert status == 200
+        assert all(f"outage{n}@example.org" in html for n in range(SIGN_UPS))
+
+        own_redis.start()  # the broker is back
+        worker = start_worker(env=env, log_path=tmp_path / "worker.log")
+        # As if the sweeper's grace minute had passed since the sign-ups.
+        OutgoingMail.objects.update(due_at=timezone.now() - dt.timedelta(minutes=5))
+        for _ in range(2):  # twice: the second sweep must find nothing left to send
+            result = manage("shell", "-c", "from registration.tasks import sweep_outbox; "
+                            "sweep_outbox.delay()", env=env)  # fmt: skip
+            assert result.returncode == 0, result.stderr
+            for _ in range(600):
+                if not OutgoingMail.objects.filter(sent_at=None).exists():
+                    break
+                time.sleep(0.1)
+        time.sleep(2)  # give a duplicate, were there one, the time to be written
+    finally:
+        if worker:
+            stop(worker)
+        stop(web)
+
+    worker_log = (tmp_path / "worker.log").read_text()
+    assert OutgoingMail.objects.filter(sent_at=None).count() == 0, worker_log
+    assert sorted(_delivered(mail_dir)) == sorted(f"outage{n}@example.org" for n in range(SIGN_UPS))
