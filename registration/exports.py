@@ -14,8 +14,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from registration.models import Question, Registration
-from registration.selectors import registrations_for_export
+from registration.models import Answer, Question, Registration
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -26,45 +25,95 @@ def neutralise(value):
     return value
 
 
+def _labels(field_name: str) -> dict[str, str]:
+    """Value → translated label, once per export (get_FOO_display re-hashes every call)."""
+    return {value: str(label) for value, label in Registration._meta.get_field(field_name).choices}
+
+
+# (model field read with values_list, header, how the value is shown)
 def _columns():
+    from django_countries import countries
+
+    status, honorific = _labels("status"), _labels("honorific")
+    sex, category = _labels("sex"), _labels("category")
+    country_names = {code: str(name) for code, name in countries}
+    yes, no = _("yes"), _("no")
+
+    def yes_no(value):
+        return yes if value else no
+
+    def same(value):
+        return value
+
     return [
-        (_("Event"), lambda r: r.event.slug),
-        (_("Status"), lambda r: str(r.get_status_display())),
-        (_("Registered at (UTC)"), lambda r: r.created_at.strftime("%Y-%m-%d %H:%M:%S")),
-        (_("Title"), lambda r: str(r.get_honorific_display())),
-        (_("First name"), lambda r: r.first_name),
-        (_("Last name"), lambda r: r.last_name),
-        (_("Email"), lambda r: r.email),
-        (_("Phone"), lambda r: r.phone),
-        (_("Sex"), lambda r: str(r.get_sex_display())),
-        (_("Country code"), lambda r: r.country.code),
-        (_("Country"), lambda r: str(r.country.name)),
-        (_("Organisation"), lambda r: r.organization),
-        (_("Category"), lambda r: str(r.get_category_display())),
-        (_("Position"), lambda r: r.position),
-        (_("Preferred language"), lambda r: r.language),
-        (_("Interpretation into"), lambda r: r.interpretation_language),
-        (_("Accessibility needs"), lambda r: r.accessibility_needs),
-        (_("Consent to processing"), lambda r: _("yes") if r.consent_processing else _("no")),
-        (_("Listed in report"), lambda r: _("yes") if r.consent_listing else _("no")),
-        (_("Attended"), lambda r: _("yes") if r.attended else _("no")),
-        (_("Minutes attended"), lambda r: r.minutes_attended),
+        ("event__slug", _("Event"), same),
+        ("status", _("Status"), lambda v: status.get(v, v)),
+        ("created_at", _("Registered at (UTC)"), lambda v: v.strftime("%Y-%m-%d %H:%M:%S")),
+        ("honorific", _("Title"), lambda v: honorific.get(v, "")),
+        ("first_name", _("First name"), same),
+        ("last_name", _("Last name"), same),
+        ("email", _("Email"), same),
+        ("phone", _("Phone"), same),
+        ("sex", _("Sex"), lambda v: sex.get(v, v)),
+        ("country", _("Country code"), same),
+        ("country", _("Country"), lambda v: country_names.get(v, v)),
+        ("organization", _("Organisation"), same),
+        ("category", _("Category"), lambda v: category.get(v, v)),
+        ("position", _("Position"), same),
+        ("language", _("Preferred language"), same),
+        ("interpretation_language", _("Interpretation into"), same),
+        ("accessibility_needs", _("Accessibility needs"), same),
+        ("consent_processing", _("Consent to processing"), yes_no),
+        ("consent_listing", _("Listed in report"), yes_no),
+        ("attended", _("Attended"), yes_no),
+        ("minutes_attended", _("Minutes attended"), same),
     ]
+
+
+CHUNK = 2000
+
+
+def _chunks(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def export_rows(
     *, registrations: QuerySet[Registration], questions: Iterable[Question]
 ) -> Iterator[list]:
-    """The header, then one row per registration; every cell neutralised."""
+    """The header, then one row per registration; every cell neutralised.
+
+    Plain values rather than model instances, and the answers fetched once per chunk of
+    rows: 10,000 registrations take three queries, not 10,001.
+    """
     questions = list(questions)
     columns = _columns()
-    yield [neutralise(str(h)) for h, _getter in columns] + [neutralise(q.label) for q in questions]
-    rows = registrations_for_export(registrations=registrations).order_by("created_at", "pk")
-    for registration in rows.iterator(chunk_size=2000):
-        answers = {a.question_id: a.display() for a in registration.answers.all()}
-        yield [neutralise(getter(registration)) for _h, getter in columns] + [
-            neutralise(answers.get(q.pk, "")) for q in questions
-        ]
+    yield [neutralise(str(header)) for _f, header, _show in columns] + [
+        neutralise(q.label) for q in questions
+    ]
+    names = ["pk", *dict.fromkeys(field for field, _h, _s in columns)]
+    index = {name: position for position, name in enumerate(names)}
+    getters = [(index[field], show) for field, _h, show in columns]
+    rows = registrations.order_by("created_at", "pk").values_list(*names)
+    for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
+        answers: dict[tuple[int, int], str] = {}
+        if questions:
+            for registration_id, question_id, value in Answer.objects.filter(
+                registration_id__in=[row[0] for row in chunk]
+            ).values_list("registration_id", "question_id", "value"):
+                answers[registration_id, question_id] = "; ".join(
+                    line for line in value.split("\n") if line
+                )
+        for row in chunk:
+            yield [neutralise(show(row[position])) for position, show in getters] + [
+                neutralise(answers.get((row[0], q.pk), "")) for q in questions
+            ]
 
 
 class _Echo:

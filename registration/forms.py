@@ -1,12 +1,27 @@
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from registration.models import Question, Registration
 
 QUESTION_PREFIX = "q_"
+
+
+@functools.cache
+def country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries)
+
+
+def fast_country_validation(field: forms.Field) -> None:
+    """Check a country code against a set: the stock check walks ~250 translated choices."""
+    field.valid_value = lambda value: str(value) in country_codes()
+
+
 HONEYPOT = "website"
 
 DETAIL_WIDGETS = {
@@ -109,6 +124,7 @@ class RegistrationForm(QuestionsMixin, forms.ModelForm):
     def __init__(self, *args, questions: list[Question] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["accessibility_needs"].validators.append(MaxLengthValidator(1000))
+        fast_country_validation(self.fields["country"])
         self.fields["sex"].choices = [
             c for c in self.fields["sex"].choices if c[0]
         ]  # no empty radio
@@ -159,6 +175,7 @@ class DetailsForm(QuestionsMixin, forms.ModelForm):
     def __init__(self, *args, questions: list[Question] = (), answers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["accessibility_needs"].validators.append(MaxLengthValidator(1000))
+        fast_country_validation(self.fields["country"])
         self.fields["sex"].choices = [c for c in self.fields["sex"].choices if c[0]]
         self.add_questions(list(questions), answers)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from registration.models import Answer, Question, Registration
+from registration.models import Question, Registration
 from webinar.models import Event
 
 
@@ -18,12 +18,6 @@ def registration_status_counts(*, registrations: QuerySet[Registration]) -> dict
     for row in registrations.order_by().values("status").annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
     return counts
-
-
-def registrations_for_export(*, registrations: QuerySet[Registration]) -> QuerySet[Registration]:
-    return registrations.select_related("event").prefetch_related(
-        Prefetch("answers", queryset=Answer.objects.only("registration_id", "question_id", "value"))
-    )
 
 
 def event_interpretation_plan(*, event: Event) -> list[dict]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,9 +72,11 @@ def _has_free_seat(event: Event) -> bool:
     return event.capacity is None or event_seats_taken(event=event) < event.capacity
 
 
-def _initial_status(*, event: Event) -> str:
+def _initial_status(*, event: Event, seats_taken: int | None = None) -> str:
     """Status for a newcomer. Must run while the event row is locked."""
-    if not _has_free_seat(event):
+    if seats_taken is None:
+        seats_taken = event_seats_taken(event=event)
+    if event.capacity is not None and seats_taken >= event.capacity:
         if not event.has_waitlist:
             raise RegistrationError(_("Sorry, this event is full."), code="full")
         return Status.WAITLISTED
@@ -99,20 +101,24 @@ def mail_queue(
 
     Returns None when a mail with the same ``dedupe_key`` already exists for the registrant.
     """
-    try:
-        with transaction.atomic():
-            mail = OutgoingMail.objects.create(
-                registration=registration,
-                kind=kind,
-                subject=subject,
-                body=body,
-                dedupe_key=dedupe_key,
-                due_at=due_at or timezone.now(),
-            )
-    except IntegrityError:
-        if not dedupe_key:
-            raise
-        return None
+    row = OutgoingMail(
+        registration=registration,
+        kind=kind,
+        subject=subject,
+        body=body,
+        dedupe_key=dedupe_key,
+        due_at=due_at or timezone.now(),
+    )
+    if dedupe_key:
+        # Only a keyed mail can collide; the savepoint keeps the caller's transaction usable.
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
+            return None
+    else:
+        row.save(force_insert=True)
+    mail = row
     mail_id = mail.pk
     transaction.on_commit(lambda: _queue_send(mail_id), robust=True)
     return mail
@@ -221,10 +227,13 @@ def _save_answers(
     *, registration: Registration, answers: Mapping[Question, str | list[str]]
 ) -> None:
     for question, value in answers.items():
-        text = "\n".join(value) if isinstance(value, list | tuple) else str(value or "")
         Answer.objects.update_or_create(
-            registration=registration, question=question, defaults={"value": text}
+            registration=registration, question=question, defaults={"value": _answer_text(value)}
         )
+
+
+def _answer_text(value) -> str:
+    return "\n".join(value) if isinstance(value, list | tuple) else str(value or "")
 
 
 def _remind_existing(*, event: Event, email: str) -> None:
@@ -284,7 +293,12 @@ def register(
     try:
         with transaction.atomic():
             locked = _lock_event(event.pk)
-            if locked.registrations.filter(email__iexact=email).exists():
+            # One query for both: is the address taken, and how many seats are.
+            counts = locked.registrations.aggregate(
+                same_email=Count("pk", filter=Q(email__iexact=email)),
+                seats=Count("pk", filter=Q(status__in=SEAT_HOLDING)),
+            )
+            if counts["same_email"]:
                 raise RegistrationError(_("Already registered."), code="duplicate")
             registration = Registration.objects.create(
                 event=locked,
@@ -304,9 +318,12 @@ def register(
                 accessibility_needs=accessibility_needs.strip(),
                 consent_processing=True,
                 consent_listing=consent_listing,
-                status=_initial_status(event=locked),
+                status=_initial_status(event=locked, seats_taken=counts["seats"]),
             )
-            _save_answers(registration=registration, answers=answers or {})
+            Answer.objects.bulk_create(
+                Answer(registration=registration, question=question, value=_answer_text(value))
+                for question, value in (answers or {}).items()
+            )
             mail_queue(registration=registration, kind=_STATUS_MAIL[registration.status])
     except IntegrityError as exc:
         # Two sign-ups with one address raced past the check; the constraint kept one.

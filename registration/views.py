@@ -50,8 +50,7 @@ def register(request, slug: str):
         form = RegistrationForm(request.POST, questions=questions)
         if form.is_bot():
             # Answer as if all went well, so the bot learns nothing; nothing is saved.
-            request.session["registration_email"] = request.POST.get("email", "")[:254]
-            return redirect(reverse("registration:done", kwargs={"slug": event.slug}))
+            return _done(event, request.POST.get("email", "")[:254])
         if form.is_valid():
             user = request.user if request.user.is_authenticated else None
             try:
@@ -62,11 +61,9 @@ def register(request, slug: str):
                 else:
                     # Same answer as a new registration: a stranger learns nothing; the owner
                     # of the address has been mailed their link.
-                    request.session["registration_email"] = form.cleaned_data["email"]
-                    return redirect(reverse("registration:done", kwargs={"slug": event.slug}))
+                    return _done(event, form.cleaned_data["email"])
             else:
-                request.session["registration_email"] = form.cleaned_data["email"]
-                return redirect(reverse("registration:done", kwargs={"slug": event.slug}))
+                return _done(event, form.cleaned_data["email"])
     else:
         form = RegistrationForm(
             questions=questions, initial={"language": (get_language() or "en")[:2]}
@@ -74,9 +71,32 @@ def register(request, slug: str):
     return render(request, "registration/register.html", {"event": event, "form": form})
 
 
+DONE_COOKIE = "registration_email"
+DONE_SALT = "registration.done"
+
+
+def _done(event: Event, email: str):
+    """Redirect to the thank-you page, which names the address the mail went to.
+
+    A signed cookie rather than the session: no session row to write for every sign-up.
+    """
+    response = redirect(reverse("registration:done", kwargs={"slug": event.slug}))
+    response.set_signed_cookie(
+        DONE_COOKIE,
+        email,
+        salt=DONE_SALT,
+        max_age=600,
+        path=reverse("registration:done", kwargs={"slug": event.slug}),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
 def done(request, slug: str):
     event = get_object_or_404(Event, slug=slug, is_published=True)
-    email = request.session.get("registration_email", "")
+    email = request.get_signed_cookie(DONE_COOKIE, default="", salt=DONE_SALT, max_age=600)
     return render(request, "registration/done.html", {"event": event, "email": email})
 
 

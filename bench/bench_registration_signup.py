@@ -1,0 +1,215 @@
+"""Sign-up throughput through the real HTTP stack (gunicorn, PostgreSQL) against a bare view.
+
+Both run in the same gunicorn, on the same database, in the same run: the project's
+``/events/<slug>/register/`` (form validation with the event's questions, the rate limit, the
+row lock on the event, the duplicate check, the answers, the outbox row, the task queued on
+commit) and a bare view that validates nothing and does one INSERT. Goal: ratio >= 0.5.
+
+This module is also the settings module and URL conf that gunicorn loads
+(``BENCH_REGISTRATION_SERVER=1``): the project's settings plus the bare view.
+"""
+
+from __future__ import annotations
+
+import os
+
+if os.environ.get("BENCH_REGISTRATION_SERVER") == "1":
+    from tests.settings import *  # noqa: F403
+
+    ROOT_URLCONF = __name__
+    DEBUG = False
+    REGISTRATION_RATE_LIMIT = 10**9
+    CELERY_TASK_ALWAYS_EAGER = False  # queued to the broker, as in production
+    LOGGING = {"version": 1, "root": {"level": "WARNING"}}
+
+    def bare_insert(request):
+        from django.db import connection
+        from django.http import HttpResponseRedirect
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO bench_bare_signup (email, first_name, last_name) VALUES (%s, %s, %s)",
+                [request.POST["email"], request.POST["first_name"], request.POST["last_name"]],
+            )
+        return HttpResponseRedirect("/bare/done/")
+
+    def __getattr__(name):
+        # The URL conf is read after the apps are loaded; a settings module cannot import
+        # URL patterns at import time.
+        if name == "urlpatterns":
+            from django.urls import include, path
+
+            return [path("bare/", bare_insert), path("", include("webinar.urls"))]
+        raise AttributeError(name)
+
+else:
+    import re
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.parse
+    from concurrent.futures import ThreadPoolExecutor
+    from http.client import HTTPConnection
+
+    from bench.common import ROOT, report, setup_django
+
+    REQUESTS = 600
+    CONCURRENCY = 8
+    WORKERS = 4
+
+    def _free_port() -> int:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
+
+    def _request(port, method, path, body=None, headers=None):
+        conn = HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+        result = (response.status, response.getheader("Set-Cookie") or "", data)
+        conn.close()
+        return result
+
+    def _wait_until_up(port, process):
+        for _ in range(200):
+            if process.poll() is not None:
+                raise RuntimeError("gunicorn exited")
+            try:
+                _request(port, "GET", "/health/")
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start")
+
+    def _run(port, path, fields_for, cookie, token, offset):
+        def one(i):
+            fields = {**fields_for(offset + i), "csrfmiddlewaretoken": token}
+            status, _cookie, _body = _request(
+                port,
+                "POST",
+                path,
+                body=urllib.parse.urlencode(fields, doseq=True),
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": cookie,
+                    "Referer": f"http://127.0.0.1:{port}{path}",
+                },
+            )
+            return status
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
+            statuses = list(pool.map(one, range(REQUESTS)))
+        elapsed = time.perf_counter() - started
+        if statuses.count(302) != REQUESTS:
+            raise RuntimeError(f"{path}: unexpected answers {sorted(set(statuses))}")
+        return REQUESTS / elapsed
+
+    def main() -> None:
+        os.environ.setdefault(
+            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_registration"
+        )
+        # The bench's own queue: nothing consumes it, and it is emptied at the end.
+        broker = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+        os.environ["CELERY_BROKER_URL"] = broker
+        if not os.environ["DATABASE_URL"].startswith("postgres"):
+            raise SystemExit("this benchmark needs PostgreSQL (DATABASE_URL=postgres://...)")
+        setup_django()
+        from django.db import connection
+        from django.test.utils import setup_test_environment
+
+        setup_test_environment()
+        old_name = connection.creation.create_test_db(verbosity=0)
+        server = None
+        try:
+            from registration.models import Question, Registration
+            from tests.factories import EventFactory, QuestionFactory
+            from tests.utils import database_url_for_subprocess
+
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "CREATE TABLE bench_bare_signup (id bigserial PRIMARY KEY, "
+                    "email varchar(254), first_name varchar(150), last_name varchar(150))"
+                )
+            event = EventFactory(slug="bench", capacity=REQUESTS)  # half the second round waits
+            choice = QuestionFactory(
+                event=event, kind=Question.Kind.CHOICE, choices="Online\nIn person", required=True
+            )
+            port = _free_port()
+            env = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "bench.bench_registration_signup",
+                "BENCH_REGISTRATION_SERVER": "1",
+                "DATABASE_URL": database_url_for_subprocess(),
+            }
+            server = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "webinar.wsgi:application",
+                    f"--bind=127.0.0.1:{port}",
+                    f"--workers={WORKERS}",
+                    "--log-level=warning",
+                ],
+                cwd=ROOT,
+                env=env,
+            )
+            _wait_until_up(port, server)
+            _status, set_cookie, body = _request(port, "GET", "/events/bench/register/")
+            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+            cookie = set_cookie.split(";")[0]
+
+            def project_fields(i):
+                return {
+                    "honorific": "ms",
+                    "first_name": "Bench",
+                    "last_name": f"Participant {i}",
+                    "email": f"bench{i}@example.org",
+                    "sex": "female",
+                    "country": "NE",
+                    "organization": "Ministry (fictional)",
+                    "category": "national_government",
+                    "position": "Adviser",
+                    "language": "fr",
+                    "interpretation_language": "en",
+                    "consent_processing": "on",
+                    f"q_{choice.pk}": "Online",
+                }
+
+            def bare_fields(i):
+                return {"email": f"bare{i}@example.org", "first_name": "B", "last_name": str(i)}
+
+            args = (port, cookie, token.decode())
+            # Warm both paths (imports, connections), then measure alternately.
+            _run(port, "/bare/", bare_fields, *args[1:], offset=10**6)
+            bare = _run(port, "/bare/", bare_fields, *args[1:], offset=0)
+            project = _run(port, "/events/bench/register/", project_fields, *args[1:], offset=0)
+            project2 = _run(
+                port, "/events/bench/register/", project_fields, *args[1:], offset=REQUESTS
+            )
+            bare2 = _run(port, "/bare/", bare_fields, *args[1:], offset=2 * 10**6)
+            approved = Registration.objects.filter(event=event, status="approved").count()
+            waitlisted = Registration.objects.filter(event=event, status="waitlisted").count()
+            if (approved, waitlisted) != (REQUESTS, REQUESTS):
+                raise RuntimeError(f"capacity broken: {approved} approved, {waitlisted} waiting")
+            report(
+                f"registration sign-up through gunicorn+PostgreSQL ({WORKERS} workers, "
+                f"{CONCURRENCY} clients) vs one-INSERT view",
+                (project + project2) / 2,
+                "req/s",
+                (bare + bare2) / 2,
+            )
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=30)
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+            import redis
+
+            redis.Redis.from_url(broker).delete("celery")
+
+    if __name__ == "__main__":
+        main()
