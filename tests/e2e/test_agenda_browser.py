@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.agenda.conftest import cairo
-from tests.e2e.conftest import axe_violations, browser  # noqa: F401
+from tests.e2e.conftest import axe_violations
 from tests.factories import EventFactory, PersonFactory, SessionFactory, SessionRoleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,12 +24,12 @@ def browser_agenda():
     return event, session
 
 
-def _page(browser, *, timezone_id: str):  # noqa: F811
+def _page(browser, *, timezone_id: str):
     context = browser.new_context(locale="en-GB", timezone_id=timezone_id)
     return context, context.new_page()
 
 
-def test_agenda_shows_the_readers_own_time(live_server, browser, browser_agenda):  # noqa: F811
+def test_agenda_shows_the_readers_own_time(live_server, browser, browser_agenda):
     event, _session = browser_agenda
     context, page = _page(browser, timezone_id="America/New_York")
     try:
@@ -44,7 +44,7 @@ def test_agenda_shows_the_readers_own_time(live_server, browser, browser_agenda)
 
 def test_agenda_adds_nothing_when_the_reader_is_in_the_event_zone(
     live_server,
-    browser,  # noqa: F811
+    browser,
     browser_agenda,
 ):
     event, _session = browser_agenda
@@ -57,7 +57,7 @@ def test_agenda_adds_nothing_when_the_reader_is_in_the_event_zone(
         context.close()
 
 
-def test_agenda_pages_have_no_accessibility_violations(live_server, browser, browser_agenda):  # noqa: F811
+def test_agenda_pages_have_no_accessibility_violations(live_server, browser, browser_agenda):
     event, session = browser_agenda
     context = browser.new_context(locale="en-GB", bypass_csp=True)
     page = context.new_page()
