@@ -6,7 +6,8 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import OperationalError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from reports import services
@@ -169,7 +170,9 @@ def test_build_with_fallback_marks_untranslated_texts(django_capture_on_commit_c
     assert build.fallback_fields == "finding 1"
     text = "".join(p.extract_text() for p in PdfReader(default_storage.open(build.file.name)).pages)
     assert "Weak coordination" in text
-    assert "Not yet translated: shown in English." in text
+    with translation.override("fr"):
+        note = gettext("Not yet translated: shown in %(name)s.") % {"name": "English"}
+    assert note in text
 
 
 def test_sweeper_retries_a_build_whose_worker_went_silent(
