@@ -262,15 +262,17 @@ AGENDA = [
     ),
 ]
 
+# (first, last, country, category, sex, language, interpretation into, listed in the report,
+#  minutes attended or None for absent): enough variety for the report's statistics.
 FICTIONAL_PARTICIPANTS = [
-    ("Amina", "Example", "NE", "national_government"),
-    ("Moussa", "Sample", "ML", "national_government"),
-    ("Fatima", "Placeholder", "TD", "local_government"),
-    ("Ibrahim", "Specimen", "BF", "rec"),
-    ("Aïcha", "Fictive", "MR", "au_commission"),
-    ("Omar", "Démo", "SD", "international_org"),
-    ("Leila", "Exemple", "EG", "national_government"),
-    ("Claire", "Sample", "CH", "development_partner"),
+    ("Amina", "Example", "NE", "national_government", "female", "fr", "", True, 170),
+    ("Moussa", "Sample", "ML", "national_government", "male", "fr", "", True, 150),
+    ("Fatima", "Placeholder", "TD", "local_government", "female", "ar", "fr", False, 95),
+    ("Ibrahim", "Specimen", "BF", "rec", "male", "fr", "", True, None),
+    ("Aïcha", "Fictive", "MR", "au_commission", "female", "ar", "en", True, 180),
+    ("Omar", "Démo", "SD", "international_org", "undisclosed", "ar", "en", False, 60),
+    ("Leila", "Exemple", "EG", "national_government", "female", "ar", "", True, 120),
+    ("Claire", "Sample", "CH", "development_partner", "female", "en", "fr", True, None),
 ]
 
 # --- Draft report (reports app): findings and recommendations drafted from the concept note's

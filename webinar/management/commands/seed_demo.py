@@ -125,6 +125,7 @@ class Command(BaseCommand):
     def _participants(self, event):
         if event.registrations.exists():
             return
+        past = event.ends_at < timezone.now()
         Registration.objects.bulk_create(
             Registration(
                 event=event,
@@ -134,10 +135,26 @@ class Command(BaseCommand):
                 country=country,
                 organization="Demo Ministry (fictional)",
                 category=category,
+                sex=sex,
+                language=language,
+                interpretation_language=interpretation,
                 status=Registration.Status.APPROVED,
                 consent_processing=True,
+                consent_listing=listed,
+                attended=past and minutes is not None,
+                minutes_attended=minutes if past else None,
             )
-            for index, (first, last, country, category) in enumerate(demo.FICTIONAL_PARTICIPANTS)
+            for index, (
+                first,
+                last,
+                country,
+                category,
+                sex,
+                language,
+                interpretation,
+                listed,
+                minutes,
+            ) in enumerate(demo.FICTIONAL_PARTICIPANTS)
         )
 
     def _report(self, event):
