@@ -277,6 +277,7 @@ class ReportBuildAdmin(admin.ModelAdmin):
             allow_fallback=obj.allow_fallback,
         )
         obj.pk = built.pk
+        obj.refresh_from_db()
 
     def has_publish_permission(self, request):
         return request.user.has_perm("reports.publish_reportbuild")

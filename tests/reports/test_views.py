@@ -270,3 +270,17 @@ def test_admin_report_lists_keep_their_query_count(client, organiser, django_ass
     ReportFactory.create_batch(2)
     with django_assert_num_queries(len(reports_one.captured_queries)):
         client.get(report_url)
+
+
+def test_admin_add_build_refuses_untranslated_report_and_saves_nothing(client, organiser):
+    report = ReportFactory(title_en="English only")
+    client.force_login(organiser)
+    url = reverse("admin:reports_reportbuild_add")
+    response = client.post(url, {"report": report.pk, "language": "fr"})
+    assert response.status_code == 200
+    assert "Not translated: Report: title (fr)" in response.content.decode()
+    assert ReportBuild.objects.count() == 0
+    response = client.post(url, {"report": report.pk, "language": "en"})
+    build = ReportBuild.objects.get()
+    assert response.status_code == 302
+    assert (build.event, build.report, build.requested_by) == (report.event, report, organiser)
