@@ -12,6 +12,29 @@ def event_questions(*, event: Event) -> list[Question]:
     return list(event.questions.order_by("order", "pk"))
 
 
+def event_seats_left(*, event: Event) -> int | None:
+    """Free seats, or None when the event has no limit."""
+    if event.capacity is None:
+        return None
+    taken = event.registrations.filter(status__in=("approved", "pending")).count()
+    return max(event.capacity - taken, 0)
+
+
+def registration_waitlist_position(*, registration: Registration) -> int:
+    """1 for the first on the waiting list: seats go in arrival order."""
+    ahead = (
+        Registration.objects.filter(
+            event_id=registration.event_id, status=Registration.Status.WAITLISTED
+        )
+        .filter(
+            Q(created_at__lt=registration.created_at)
+            | Q(created_at=registration.created_at, pk__lt=registration.pk)
+        )
+        .count()
+    )
+    return ahead + 1
+
+
 def registration_status_counts(*, registrations: QuerySet[Registration]) -> dict[str, int]:
     """Counts per status of a (possibly filtered) queryset, in one query."""
     counts = dict.fromkeys(Registration.Status.values, 0)

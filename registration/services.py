@@ -383,6 +383,13 @@ def _promote_waitlisted(*, event: Event, exclude: Iterable[int] = ()) -> list[Re
     return promoted
 
 
+def event_fill_free_seats(*, event_id: int) -> int:
+    """Give any free seats to the waiting list (e.g. after the capacity was raised)."""
+    with transaction.atomic():
+        event = _lock_event(event_id)
+        return len(_promote_waitlisted(event=event))
+
+
 def _apply(registration: Registration, event: Event, action: str) -> bool:
     sources, target = ACTIONS[action]
     if registration.status not in sources or registration.anonymised_at:

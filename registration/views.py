@@ -22,6 +22,13 @@ RATE_WINDOW_SECONDS = 600
 
 
 def _client_address(request) -> str:
+    """The client's address; behind N trusted proxies, the N-th from the end they added."""
+    proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
 
 
@@ -65,10 +72,19 @@ def register(request, slug: str):
             else:
                 return _done(event, form.cleaned_data["email"])
     else:
-        form = RegistrationForm(
-            questions=questions, initial={"language": (get_language() or "en")[:2]}
-        )
-    return render(request, "registration/register.html", {"event": event, "form": form})
+        initial = {"language": (get_language() or "en")[:2]}
+        if request.user.is_authenticated:
+            user = request.user
+            initial.update(email=user.email, first_name=user.first_name, last_name=user.last_name)
+        form = RegistrationForm(questions=questions, initial=initial)
+    seats_left = selectors.event_seats_left(event=event)
+    context = {
+        "event": event,
+        "form": form,
+        "full": seats_left == 0,
+        "full_no_waitlist": seats_left == 0 and not event.has_waitlist,
+    }
+    return render(request, "registration/register.html", context)
 
 
 DONE_COOKIE = "registration_email"
@@ -112,7 +128,11 @@ def _open(request, token: str):
 
 def _manage_context(registration: Registration, token: str) -> dict:
     event = registration.event
+    waiting = registration.status == Registration.Status.WAITLISTED
     return {
+        "waitlist_position": (
+            selectors.registration_waitlist_position(registration=registration) if waiting else None
+        ),
         "registration": registration,
         "event": event,
         "token": token,
@@ -141,6 +161,8 @@ def edit(request, token: str):
     registration, refusal = _open(request, token)
     if refusal:
         return refusal
+    if registration.event.ends_at <= timezone.now():
+        return redirect(reverse("registration:manage", kwargs={"token": token}))
     questions = selectors.event_questions(event=registration.event)
     answers = {a.question_id: a.value for a in registration.answers.all()}
     if request.method == "POST":

@@ -412,3 +412,22 @@ def test_apply_attendance_sets_everyone_all_at_once():
     absent.refresh_from_db()
     assert (came.attended, came.minutes_attended) == (True, 75)
     assert (absent.attended, absent.minutes_attended) == (False, None)
+
+
+def test_raising_capacity_promotes_the_waiting_list(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event)
+    first, second, third = RegistrationFactory.create_batch(
+        3, event=event, status=Status.WAITLISTED
+    )
+    event.capacity = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        event.save()
+    statuses = [
+        r.status
+        for r in Registration.objects.filter(pk__in=[first.pk, second.pk, third.pk]).order_by(
+            "created_at", "pk"
+        )
+    ]
+    assert statuses == [Status.APPROVED, Status.APPROVED, Status.WAITLISTED]
+    assert len(mail.outbox) == 2

@@ -338,3 +338,70 @@ def test_my_registrations_lists_only_mine(client, participant):
     assert html.count('class="card"') == 1
     assert mine.event.title in html
     assert links.manage_path(registration=mine) in html
+
+
+def test_full_event_says_so_before_the_form(client):
+    event = EventFactory(slug="open", capacity=1)
+    RegistrationFactory(event=event)
+    html = client.get("/events/open/register/").content.decode()
+    assert "The event is full: if you register now, you will join the waiting list" in html
+    assert 'name="email"' in html
+    event.has_waitlist = False
+    event.save()
+    html = client.get("/events/open/register/").content.decode()
+    assert "Sorry, this event is full and has no waiting list." in html
+    assert 'name="email"' not in html
+
+
+def test_waitlisted_registrant_sees_their_place(client):
+    event = EventFactory(capacity=0)
+    RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
+    second = RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
+    html = client.get(links.manage_path(registration=second)).content.decode()
+    assert "You are number 2 on the waiting list." in html
+
+
+def test_logged_in_participant_finds_the_form_prefilled(client, participant):
+    EventFactory(slug="open")
+    client.force_login(participant)
+    form = client.get("/events/open/register/").context["form"]
+    assert form.initial["email"] == participant.email
+
+
+def test_sign_up_by_a_logged_in_participant_is_linked_to_the_account(client, participant):
+    event = EventFactory(slug="open")
+    client.force_login(participant)
+    client.post("/events/open/register/", {**VALID, "email": participant.email})
+    assert event.registrations.get().user == participant
+
+
+def test_rate_limit_behind_a_trusted_proxy_counts_each_client(client, settings):
+    settings.REGISTRATION_RATE_LIMIT = 1
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    EventFactory(slug="open")
+
+    def post(client_address, email):
+        return client.post(
+            "/events/open/register/",
+            {**VALID, "email": email},
+            REMOTE_ADDR="10.0.0.1",  # the proxy
+            HTTP_X_FORWARDED_FOR=f"198.51.100.7, {client_address}",
+        ).status_code
+
+    codes = [
+        post("203.0.113.1", "a@example.org"),
+        post("203.0.113.2", "b@example.org"),
+        post("203.0.113.1", "c@example.org"),
+    ]
+    assert codes == [302, 302, 429]
+
+
+def test_details_cannot_be_changed_after_the_event(client):
+    now = timezone.now()
+    event = EventFactory(starts_at=now - dt.timedelta(days=2))
+    registration = RegistrationFactory(event=event, first_name="Amina")
+    path = links.manage_path(registration=registration)
+    response = client.post(path + "edit/", {**VALID, "first_name": "Changed"})
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.first_name == "Amina"
