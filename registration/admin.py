@@ -267,6 +267,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                 "ids": list(queryset.values_list("pk", flat=True)),
                 "count": queryset.count(),
                 "action": "anonymise",
+                "select_across": request.POST.get("select_across", "0"),
             }
             return TemplateResponse(request, "admin/registration/anonymise.html", context)
         count = services.registrations_anonymise(queryset=queryset)

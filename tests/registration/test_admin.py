@@ -309,3 +309,40 @@ def test_interpretation_plan_counts_approved_per_language(client, organiser):
     assert [(p["event"].title, p["approved"], p["rows"]) for p in plans] == [
         ("Sahel webinar", 4, [("العربية", 1), ("Français", 2)])
     ]
+
+
+def test_custom_message_to_all_matching_the_filter(
+    client, organiser, django_capture_on_commit_callbacks
+):
+    event = EventFactory()
+    RegistrationFactory.create_batch(3, event=event)
+    RegistrationFactory()  # another event: not selected by the filter
+    client.force_login(organiser)
+    url = f"{LIST}?event__id__exact={event.pk}"
+    first = event.registrations.first()
+    data = {
+        "action": "send_message",
+        "_selected_action": [first.pk],
+        "select_across": "1",
+        "subject": "Agenda",
+        "body": "Hello",
+    }
+    response = client.post(url, {**data, "preview": "1"})
+    assert 'name="select_across" value="1"' in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**data, "send": "1"})
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        event.registrations.values_list("email", flat=True)
+    )
+
+
+def test_attendance_upload_over_the_size_limit_is_refused(client, organiser):
+    from registration.importers import MAX_UPLOAD_BYTES
+
+    event = EventFactory()
+    client.force_login(organiser)
+    upload = io.BytesIO(b"a" * (MAX_UPLOAD_BYTES + 1))
+    upload.name = "huge.csv"
+    response = client.post(f"{LIST}import-attendance/", {"event": event.pk, "file": upload})
+    assert response.status_code == 200
+    assert "The file is too large (5.2 MB); the limit is 5 MB." in response.content.decode()

@@ -405,3 +405,45 @@ def test_details_cannot_be_changed_after_the_event(client):
     assert response.status_code == 302
     registration.refresh_from_db()
     assert registration.first_name == "Amina"
+
+
+SELF_SERVICE = ["", "edit/", "cancel/", "erase/", "calendar.ics"]
+
+
+@pytest.mark.parametrize(
+    "who", ["anonymous", "participant", "rapporteur", "organiser", "superuser"]
+)
+def test_self_service_pages_open_with_the_link_only(client, request, who):
+    """The personal link is the key: who is logged in neither adds nor removes access."""
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    registration = RegistrationFactory()
+    good = links.manage_path(registration=registration)
+    other = RegistrationFactory()
+    forged = f"/registrations/{other.pk}/"
+    answers = {suffix: client.get(good + suffix).status_code for suffix in SELF_SERVICE}
+    assert answers == dict.fromkeys(SELF_SERVICE, 200)
+    answers = {suffix: client.get(forged + suffix).status_code for suffix in SELF_SERVICE}
+    assert answers == dict.fromkeys(SELF_SERVICE, 404)
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.APPROVED  # GETs change nothing
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", 302),
+        ("participant", 200),
+        ("rapporteur", 200),
+        ("organiser", 200),
+        ("superuser", 200),
+    ],
+)
+def test_my_registrations_needs_a_login(client, request, who, expected):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    RegistrationFactory()  # someone else's
+    response = client.get("/registrations/")
+    assert response.status_code == expected
+    if expected == 200:
+        assert response.content.decode().count('class="card"') == 0
