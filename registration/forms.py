@@ -17,6 +17,27 @@ def country_codes() -> frozenset[str]:
     return frozenset(code for code, _name in countries)
 
 
+BLANK_LABELS = {
+    "honorific": _("(none)"),
+    "country": _("Choose your country"),
+    "category": _("Choose a category"),
+    "interpretation_language": _("No interpretation needed"),
+}
+
+
+def _relabelled(choices, label) -> list:
+    return [("", label), *[c for c in choices if c[0] != ""]]
+
+
+def label_blank_choices(form: forms.BaseForm) -> None:
+    """Say what an empty choice means instead of Django's dashes."""
+    for name, label in BLANK_LABELS.items():
+        if name in form.fields:
+            field = form.fields[name]
+            # A callable keeps the choices lazy: the country list is only sorted to render.
+            field.choices = functools.partial(_relabelled, field.choices, label)
+
+
 def fast_country_validation(field: forms.Field) -> None:
     """Check a country code against a set: the stock check walks ~250 translated choices."""
     field.valid_value = lambda value: str(value) in country_codes()
@@ -125,6 +146,7 @@ class RegistrationForm(QuestionsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["accessibility_needs"].validators.append(MaxLengthValidator(1000))
         fast_country_validation(self.fields["country"])
+        label_blank_choices(self)
         self.fields["sex"].choices = [
             c for c in self.fields["sex"].choices if c[0]
         ]  # no empty radio
@@ -176,6 +198,7 @@ class DetailsForm(QuestionsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["accessibility_needs"].validators.append(MaxLengthValidator(1000))
         fast_country_validation(self.fields["country"])
+        label_blank_choices(self)
         self.fields["sex"].choices = [c for c in self.fields["sex"].choices if c[0]]
         self.add_questions(list(questions), answers)
 
