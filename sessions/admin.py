@@ -19,9 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from sessions import selectors, services
 from sessions.models import Material, Person, Session, SessionRole, available_zones
+from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event
 
 # Links typed without a scheme are taken as https, as in the event admin.
@@ -60,7 +62,7 @@ def warn_agenda_conflicts(request, *, event: Event) -> None:
         )
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(TranslationTabularInline):
     model = Session
     extra = 0
     fields = ["title", "kind", "starts_at", "ends_at", "order", "languages", "is_published"]
@@ -151,7 +153,7 @@ class SessionRoleInline(admin.TabularInline):
     autocomplete_fields = ["person"]
 
 
-class MaterialInline(admin.TabularInline):
+class MaterialInline(TranslationTabularInline):
     model = Material
     extra = 0
     fields = ["title", "file", "url", "order", "is_published"]
@@ -159,7 +161,8 @@ class MaterialInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(MissingTranslationsMixin, TranslationAdmin):
+    translated_fields = ("title", "description")
     list_display = [
         "title",
         "event",
@@ -168,6 +171,7 @@ class SessionAdmin(admin.ModelAdmin):
         "local_end",
         "people_count",
         "is_published",
+        "missing_translations",
     ]
     list_filter = ["event", "kind", "is_published"]
     search_fields = ["title", "description"]
@@ -240,8 +244,17 @@ class PersonRoleInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "honorific", "position", "organisation", "country", "roles_count"]
+class PersonAdmin(MissingTranslationsMixin, TranslationAdmin):
+    translated_fields = ("position", "bio")
+    list_display = [
+        "name",
+        "honorific",
+        "position",
+        "organisation",
+        "country",
+        "roles_count",
+        "missing_translations",
+    ]
     list_filter = ["country", "session_roles__role"]
     search_fields = ["name", "organisation", "position", "email"]
     readonly_fields = ["created_at", "updated_at"]

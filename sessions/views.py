@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_GET
 
@@ -46,7 +47,10 @@ def _summary(request, slug: str) -> dict:
 def _etag(request, slug: str, **kwargs) -> str:
     extra = request.resolver_match.url_name if request.resolver_match else ""
     return selectors.agenda_etag(
-        event=_event(request, slug), extra=f"{extra}:{kwargs}", summary=_summary(request, slug)
+        event=_event(request, slug),
+        # Texts are in the reader's language: one validator (and cached export) per language.
+        extra=f"{extra}:{kwargs}:{get_language()}",
+        summary=_summary(request, slug),
     )
 
 

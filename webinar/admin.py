@@ -5,21 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from sessions.admin import EventAgendaAdminMixin, SessionInline
-from webinar.content_i18n import missing_languages
+from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event, Organisation, Series, User
 
 # Links typed without a scheme are taken as https (Django 6's default, chosen now).
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
-
-
-class MissingTranslationsMixin:
-    """A list column naming the languages in which some written text is still missing."""
-
-    translated_fields: tuple[str, ...] = ()
-
-    @admin.display(description=_("missing translations"))
-    def missing_translations(self, obj) -> str:
-        return ", ".join(missing_languages(obj, self.translated_fields)) or "—"
 
 
 @admin.register(User)

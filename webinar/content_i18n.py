@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import admin
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 def reading_order() -> list[str]:
@@ -29,3 +31,13 @@ def missing_languages(obj, fields: tuple[str, ...]) -> list[str]:
     return [
         lang for lang in languages if any(not getattr(obj, f"{f}_{lang}", None) for f in written)
     ]
+
+
+class MissingTranslationsMixin:
+    """Admin list column naming the languages in which some written text is still missing."""
+
+    translated_fields: tuple[str, ...] = ()
+
+    @admin.display(description=_("missing translations"))
+    def missing_translations(self, obj) -> str:
+        return ", ".join(missing_languages(obj, self.translated_fields)) or "—"

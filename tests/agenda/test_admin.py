@@ -198,7 +198,7 @@ def _event_change_data(client, event, *, day, start, end, title):
         {
             "sessions-TOTAL_FORMS": "1",
             "sessions-INITIAL_FORMS": "0",
-            "sessions-0-title": title,
+            "sessions-0-title_en": title,
             "sessions-0-kind": "panel",
             "sessions-0-starts_at_0": day,
             "sessions-0-starts_at_1": start,
@@ -348,10 +348,10 @@ def _person_form(**extra):
     data = {
         "honorific": "",
         "name": "Photo Person",
-        "position": "",
+        "position_en": "",
         "organisation": "",
         "country": "",
-        "bio": "",
+        "bio_en": "",
         "email": "",
         "user": "",
         "session_roles-TOTAL_FORMS": "0",
@@ -430,12 +430,12 @@ def test_material_refuses_executable_and_both_file_and_link(
             "materials-INITIAL_FORMS": "1",
             "materials-0-id": panel.materials.get().pk,
             "materials-0-session": panel.pk,
-            "materials-0-title": "Slides",
+            "materials-0-title_en": "Slides",
             "materials-0-url": "https://example.org/slides.pdf",
             "materials-0-order": "0",
             "materials-0-is_published": "on",
             "materials-1-session": panel.pk,
-            "materials-1-title": "Virus",
+            "materials-1-title_en": "Virus",
             "materials-1-file": SimpleUploadedFile(
                 "tool.exe", b"MZ", content_type="application/octet-stream"
             ),

@@ -95,9 +95,10 @@ def test_admin_change_form_shows_event_local_time(client, organiser, agenda):
 def _session_form(event, *, start, end, day="2024-08-12", title="New session", **extra):
     data = {
         "event": event.pk,
-        "title": title,
+        # The admin form has a field per language (title_en, title_fr, ...); English is required.
+        "title_en": title,
         "kind": "panel",
-        "description": "",
+        "description_en": "",
         "is_published": "on",
         "starts_at_0": day,
         "starts_at_1": start,

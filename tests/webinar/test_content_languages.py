@@ -54,3 +54,21 @@ def test_text_saved_in_a_language_stays_in_that_language():
         event = EventFactory(title="Atelier")
     event = Event.objects.get(pk=event.pk)
     assert (event.title_fr, event.title_en) == ("Atelier", None)
+
+
+def test_session_page_and_json_follow_the_reader_language(client):
+    from tests.factories import SessionFactory
+
+    event = EventFactory(slug="langs", title_en="Webinar", title_fr="Webinaire", title_ar="ندوة")
+    session = SessionFactory(
+        event=event, title_en="Closing", title_fr="Clôture", title_ar="", description_en="Next."
+    )
+    fr = client.get(f"/events/langs/sessions/{session.pk}/", headers={"accept-language": "fr"})
+    assert "<h1>Clôture</h1>" in fr.content.decode()
+    ar = client.get(f"/events/langs/sessions/{session.pk}/", headers={"accept-language": "ar"})
+    assert '<h1><span lang="en" dir="ltr">Closing</span>' in ar.content.decode()
+    json_fr = client.get("/events/langs/agenda.json", headers={"accept-language": "fr"})
+    json_en = client.get("/events/langs/agenda.json", headers={"accept-language": "en"})
+    assert [s["title"] for s in json_fr.json()["sessions"]] == ["Clôture"]
+    assert [s["title"] for s in json_en.json()["sessions"]] == ["Closing"]
+    assert json_fr["ETag"] != json_en["ETag"]
