@@ -58,17 +58,26 @@ def event(db):
     return EventFactory()
 
 
+def _role_group(name: str) -> Group:
+    """The role's group; transactional tests flush the one the data migration made."""
+    from django.contrib.auth.models import Permission
+
+    if not Group.objects.filter(name=name).exists():
+        roles.sync_role_groups(group_model=Group, permission_model=Permission)
+    return Group.objects.get(name=name)
+
+
 @pytest.fixture
 def organiser(db):
     user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.ORGANISERS))
+    user.groups.add(_role_group(roles.ORGANISERS))
     return user
 
 
 @pytest.fixture
 def rapporteur(db):
     user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.RAPPORTEURS))
+    user.groups.add(_role_group(roles.RAPPORTEURS))
     return user
 
 
