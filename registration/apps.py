@@ -8,4 +8,4 @@ class RegistrationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from registration import checks, signals  # noqa: F401
+        from registration import signals  # noqa: F401

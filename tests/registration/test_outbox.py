@@ -132,12 +132,3 @@ def test_anonymise_command_for_one_event():
     RegistrationFactory(event=event)
     call_command("anonymise_registrations", "--event", "now", stdout=io.StringIO())
     assert event.registrations.get().anonymised_at is not None
-
-
-def test_deploy_check_warns_when_links_would_point_at_localhost(settings):
-    from registration.checks import check_site_url
-
-    settings.SITE_URL = "http://localhost:8000"
-    assert [w.id for w in check_site_url()] == ["registration.W001"]
-    settings.SITE_URL = "https://webinars.example.org"
-    assert check_site_url() == []
