@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -205,7 +206,7 @@ def report_render_context(*, report: Report, language: str, allow_fallback: bool
         "partners": [str(o) for o in series.partners.all()],
         "event_date": _localised_date(event),
         "title": title,
-        "running_title": title.value[:120],
+        "running_title": Truncator(title.value).words(14),
         "page_word": _("Page"),
         "of_word": _("of"),
         "statistics": statistics,
