@@ -447,3 +447,10 @@ def test_my_registrations_needs_a_login(client, request, who, expected):
     assert response.status_code == expected
     if expected == 200:
         assert response.content.decode().count('class="card"') == 0
+
+
+def test_header_links_account_holders_to_their_registrations(client, participant):
+    EventFactory(slug="open")
+    assert "/registrations/" not in client.get("/").content.decode()
+    client.force_login(participant)
+    assert 'href="/registrations/">My registrations</a>' in client.get("/").content.decode()
