@@ -280,15 +280,9 @@ REPORT_PDF_VARIANT = env.str("REPORT_PDF_VARIANT", default="pdf/a-3u")
 
 # --- Registration ---------------------------------------------------------------------------
 
-# The public address, for links in mails (self-service pages). Without SITE_URL, the first
-# plain host name of ALLOWED_HOSTS over HTTPS, so a deployment does not mail localhost links.
-_PUBLIC_HOSTS = [
-    h for h in ALLOWED_HOSTS if h and h[0] not in ".*[" and h not in {"localhost", "127.0.0.1"}
-]
-SITE_URL = env.str(
-    "SITE_URL",
-    default=f"https://{_PUBLIC_HOSTS[0]}" if _PUBLIC_HOSTS else "http://localhost:8000",
-)
+# The public address, for links in mails (self-service pages, shared reports). Production
+# must set it, or mails carry localhost links.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 REGISTRATION_REMINDER_OFFSETS_HOURS = env.list(
     "REGISTRATION_REMINDER_OFFSETS_HOURS", cast=float, default=[24, 1]
 )
