@@ -158,8 +158,9 @@ def test_publish_and_email_sends_the_link_to_the_distribution_list(
     assert built.share_token
     assert (built.share_email_due, built.share_emailed_at is not None) == (False, True)
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
-    link = f"http://localhost:8000/reports/shared/{built.share_token}/"
-    assert all(link in m.body for m in mail.outbox)
+    link = services.report_share_url(build=built)
+    assert link.endswith(f"/reports/shared/{built.share_token}/")
+    assert all(link in m.body for m in mail.outbox), [m.body for m in mail.outbox]
     # Sending again does nothing: the email is no longer due.
     assert services.report_build_send_share_email(build_id=built.pk) == 0
 
