@@ -11,6 +11,7 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SITE_URL", "http://testserver")
 os.environ.setdefault("VAR_DIR", os.path.join(tempfile.gettempdir(), f"webinar-test-{os.getpid()}"))
 
 from webinar.settings import *  # noqa: F403

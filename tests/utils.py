@@ -36,6 +36,7 @@ def production_env(**overrides: str) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "webinar.settings",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "localhost",
+            "SITE_URL": "https://webinars.example.org",
             "DATABASE_URL": database_url_for_subprocess(),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "VAR_DIR": str(settings.VAR_DIR),

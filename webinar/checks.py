@@ -21,6 +21,15 @@ def check_production_settings(app_configs=None, **kwargs):
                 id="webinar.E001",
             )
         )
+    if not settings.SITE_URL:
+        errors.append(
+            Error(
+                "SITE_URL is not set, so links in participants' mails would lead nowhere.",
+                hint="Set SITE_URL to the site's public address, e.g. "
+                "SITE_URL=https://webinars.example.org.",
+                id="webinar.E003",
+            )
+        )
     if not settings.ALLOWED_HOSTS:
         errors.append(
             Error(
@@ -31,6 +40,20 @@ def check_production_settings(app_configs=None, **kwargs):
             )
         )
     return errors
+
+
+@register(deploy=True)
+def check_site_url_is_https(app_configs=None, **kwargs):
+    if settings.SITE_URL and not settings.SITE_URL.startswith("https://"):
+        return [
+            Warning(
+                "SITE_URL does not start with https://: personal links in mails would travel "
+                "unencrypted.",
+                hint="Serve the site over HTTPS and set SITE_URL=https://...",
+                id="webinar.W003",
+            )
+        ]
+    return []
 
 
 @register(Tags.caches, deploy=True)

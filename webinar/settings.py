@@ -282,7 +282,7 @@ REPORT_PDF_VARIANT = env.str("REPORT_PDF_VARIANT", default="pdf/a-3u")
 
 # The public address, for links in mails (self-service pages, shared reports). Production
 # must set it, or mails carry localhost links.
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 REGISTRATION_REMINDER_OFFSETS_HOURS = env.list(
     "REGISTRATION_REMINDER_OFFSETS_HOURS", cast=float, default=[24, 1]
 )

@@ -38,6 +38,17 @@ def test_check_refuses_missing_secret_key():
     assert "SECRET_KEY is not set." in result.stderr
 
 
+def test_check_refuses_missing_site_url():
+    result = manage("check", env=_prod_env(SITE_URL=None))
+    assert result.returncode == 1
+    assert "webinar.E003" in result.stderr
+
+
+def test_check_deploy_warns_about_a_plain_http_site_url():
+    result = manage("check", "--deploy", env=_prod_env(SITE_URL="http://webinars.example.org"))
+    assert "webinar.W003" in result.stderr
+
+
 def test_check_refuses_empty_allowed_hosts():
     result = manage("check", env=_prod_env(ALLOWED_HOSTS=None))
     assert result.returncode == 1
