@@ -12,11 +12,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries.filters import CountryFilter
+from modeltranslation.admin import TranslationAdmin
 
 from registration import exports, importers, selectors, services
 from registration.emails import fill_placeholders, placeholder_values
 from registration.forms import AttendanceUploadForm, CustomMessageForm
 from registration.models import Answer, OutgoingMail, Question, Registration
+from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event
 
 PLAN_SALT = "registration.attendance-plan"
@@ -353,8 +355,9 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["label", "event", "kind", "required", "order"]
+class QuestionAdmin(MissingTranslationsMixin, TranslationAdmin):
+    translated_fields = ("label", "help_text")
+    list_display = ["label", "event", "kind", "required", "order", "missing_translations"]
     list_filter = ["event", "kind"]
     list_select_related = ["event"]
     list_editable = ["order"]

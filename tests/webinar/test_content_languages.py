@@ -72,3 +72,15 @@ def test_session_page_and_json_follow_the_reader_language(client):
     assert [s["title"] for s in json_fr.json()["sessions"]] == ["Clôture"]
     assert [s["title"] for s in json_en.json()["sessions"]] == ["Closing"]
     assert json_fr["ETag"] != json_en["ETag"]
+
+
+def test_event_questions_are_asked_in_the_reader_language(client):
+    from tests.factories import QuestionFactory
+
+    event = EventFactory(slug="asked")
+    QuestionFactory(event=event, label_en="Your department", label_fr="Votre direction")
+    fr = client.get("/events/asked/register/", headers={"accept-language": "fr"}).content.decode()
+    en = client.get("/events/asked/register/", headers={"accept-language": "en"}).content.decode()
+    assert "Votre direction" in fr
+    assert "Your department" not in fr
+    assert "Your department" in en
