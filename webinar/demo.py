@@ -518,3 +518,89 @@ REPORT_RECOMMENDATIONS = [
         },
     ),
 ]
+
+# French and Arabic versions of the demo's content texts, keyed by the English text, so that
+# the demo shows the site in each reader's language (and its visible fallback where a text,
+# such as the concept, is left in English on purpose).
+CONTENT_TRANSLATIONS = {
+    "Mainstreaming Migration in National Development Policies": {
+        "fr": "Intégrer la migration dans les politiques nationales de développement",
+        "ar": "إدماج الهجرة في سياسات التنمية الوطنية",
+    },
+    "Mainstreaming Migration in National Development Policies in North Africa": {
+        "fr": "Intégrer la migration dans les politiques nationales de développement en "
+        "Afrique du Nord",
+        "ar": "إدماج الهجرة في سياسات التنمية الوطنية في شمال أفريقيا",
+    },
+    "Leaving No One Behind: Mainstreaming Migration in National Development Policies in the "
+    "Sahel and Sahara Region": {
+        "fr": "Ne laisser personne de côté : intégrer la migration dans les politiques "
+        "nationales de développement dans la région du Sahel et du Sahara",
+        "ar": "عدم ترك أحد خلف الركب: إدماج الهجرة في سياسات التنمية الوطنية في منطقة "
+        "الساحل والصحراء",
+    },
+    "Migration, Climate and Development in the Sahel: Follow-up Webinar (demo)": {
+        "fr": "Migration, climat et développement au Sahel : webinaire de suivi (démonstration)",
+        "ar": "الهجرة والمناخ والتنمية في منطقة الساحل: ندوة متابعة عبر الإنترنت (تجريبية)",
+    },
+    "The first workshop of the series, for national and local government officials of North "
+    "Africa working on migration and development.": {
+        "fr": "Le premier atelier de la série, destiné aux responsables des administrations "
+        "nationales et locales d'Afrique du Nord chargés de la migration et du développement.",
+        "ar": "الورشة الأولى من السلسلة، موجهة إلى مسؤولي الحكومات الوطنية والمحلية في شمال "
+        "أفريقيا العاملين في مجال الهجرة والتنمية.",
+    },
+    "The second workshop of the series, for government officials of the Sahel and Sahara "
+    "region, the African Union Commission, regional economic communities and international "
+    "partners.": {
+        "fr": "Le deuxième atelier de la série, destiné aux responsables gouvernementaux de la "
+        "région du Sahel et du Sahara, à la Commission de l'Union africaine, aux communautés "
+        "économiques régionales et aux partenaires internationaux.",
+        "ar": "الورشة الثانية من السلسلة، موجهة إلى المسؤولين الحكوميين في منطقة الساحل "
+        "والصحراء ومفوضية الاتحاد الأفريقي والمجموعات الاقتصادية الإقليمية والشركاء الدوليين.",
+    },
+    "A demonstration webinar, 30 days from when the demo data was loaded, with registration "
+    "open.": {
+        "fr": "Un webinaire de démonstration, 30 jours après le chargement des données de "
+        "démonstration, avec les inscriptions ouvertes.",
+        "ar": "ندوة تجريبية عبر الإنترنت بعد 30 يومًا من تحميل البيانات التجريبية، والتسجيل "
+        "فيها مفتوح.",
+    },
+    "North Africa": {"fr": "Afrique du Nord", "ar": "شمال أفريقيا"},
+    "Sahel and Sahara": {"fr": "Sahel et Sahara", "ar": "الساحل والصحراء"},
+    "Opening remarks by the organisers": {
+        "fr": "Allocutions d'ouverture des organisateurs",
+        "ar": "كلمات افتتاحية للجهات المنظمة",
+    },
+    "Challenges: legal, policy and institutional obstacles to mainstreaming migration": {
+        "fr": "Défis : obstacles juridiques, politiques et institutionnels à l'intégration de "
+        "la migration",
+        "ar": "التحديات: العقبات القانونية والسياساتية والمؤسسية أمام إدماج الهجرة",
+    },
+    "Frameworks and cooperation: the 2030 Agenda, the Global Compact and continental policy": {
+        "fr": "Cadres et coopération : le Programme 2030, le Pacte mondial et les politiques "
+        "continentales",
+        "ar": "الأطر والتعاون: خطة عام 2030 والاتفاق العالمي والسياسات القارية",
+    },
+    "Break": {"fr": "Pause", "ar": "استراحة"},
+    "Working group: services to migrants": {
+        "fr": "Groupe de travail : services aux migrants",
+        "ar": "فريق عمل: الخدمات المقدمة للمهاجرين",
+    },
+    "Working group: reintegration of returnees": {
+        "fr": "Groupe de travail : réintégration des migrants de retour",
+        "ar": "فريق عمل: إعادة إدماج العائدين",
+    },
+    "Working group: diaspora engagement": {
+        "fr": "Groupe de travail : mobilisation de la diaspora",
+        "ar": "فريق عمل: إشراك المغتربين",
+    },
+    "Working group: community stabilisation and peacebuilding": {
+        "fr": "Groupe de travail : stabilisation communautaire et consolidation de la paix",
+        "ar": "فريق عمل: تحقيق الاستقرار المجتمعي وبناء السلام",
+    },
+    "Closing and next steps": {
+        "fr": "Clôture et prochaines étapes",
+        "ar": "الختام والخطوات التالية",
+    },
+}

@@ -65,3 +65,13 @@ def test_seed_demo_creates_an_organiser_who_can_log_in_to_admin(client, settings
     email, password = login[-3], login[-1]
     assert client.login(username=email, password=password)
     assert client.get("/admin/webinar/event/").status_code == 200
+
+
+def test_seed_demo_shows_titles_in_the_reader_language(client):
+    call_command("seed_demo")
+    call_command("seed_demo")  # filling translations is idempotent too
+    fr = client.get("/events/sahel-sahara-2020/", headers={"accept-language": "fr"})
+    ar = client.get("/events/sahel-sahara-2020/", headers={"accept-language": "ar"})
+    assert "<h1>Ne laisser personne de côté : intégrer la migration" in fr.content.decode()
+    assert "<h1>عدم ترك أحد خلف الركب" in ar.content.decode()
+    assert "Clôture et prochaines étapes" in fr.content.decode()

@@ -57,12 +57,32 @@ class Command(BaseCommand):
                 series, demo.UPCOMING, start=start, capacity=demo.UPCOMING["capacity"]
             )
             self._agenda(upcoming)
+        self._content_translations()
         login = self._organiser()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {Event.objects.count()} events in “{series}”.")
         )
         if login:
             self.stdout.write(login)
+
+    def _content_translations(self):
+        """French and Arabic texts of the demo content, where they are still empty."""
+        targets = [
+            (Series.objects.all(), ("title",)),
+            (Event.objects.all(), ("title", "summary", "region")),
+            (Session.objects.all(), ("title",)),
+        ]
+        for queryset, fields in targets:
+            for obj in queryset:
+                changed = []
+                for field in fields:
+                    versions = demo.CONTENT_TRANSLATIONS.get(getattr(obj, f"{field}_en") or "")
+                    for lang, text in (versions or {}).items():
+                        if not getattr(obj, f"{field}_{lang}"):
+                            setattr(obj, f"{field}_{lang}", text)
+                            changed.append(f"{field}_{lang}")
+                if changed:
+                    obj.save(update_fields=changed)
 
     def _event(self, series, spec, *, start, capacity):
         event, _ = Event.objects.get_or_create(
