@@ -49,11 +49,29 @@ def test_participant_registers_on_a_phone(live_server, new_page, open_event, loc
     assert [m.to for m in mail.outbox] == [[registration.email]]
 
 
-def test_public_pages_have_no_accessibility_violations(live_server, new_page, open_event):
-    page = new_page(locale="en")
-    for path in ("/", f"/events/{open_event.slug}/", f"/events/{open_event.slug}/register/"):
+@pytest.mark.parametrize("locale", ["en", "fr-FR", "ar"])
+def test_public_pages_have_no_accessibility_violations(live_server, new_page, open_event, locale):
+    from registration.links import registration_token
+    from tests.factories import RegistrationFactory
+
+    session = open_event.sessions.get()
+    token = registration_token(registration=RegistrationFactory(event=open_event))
+    page = new_page(locale=locale)
+    paths = [
+        "/",
+        f"/events/{open_event.slug}/",
+        f"/events/{open_event.slug}/register/",
+        f"/events/{open_event.slug}/speakers/",
+        f"/events/{open_event.slug}/sessions/{session.pk}/",
+        f"/registrations/{token}/",
+        f"/registrations/{token}/edit/",
+        "/accounts/login/",
+    ]
+    found = {}
+    for path in paths:
         page.goto(live_server.url + path)
-        assert axe_violations(page) == [], path
+        found[path] = axe_violations(page)
+    assert found == dict.fromkeys(paths, [])
 
 
 def test_form_with_errors_has_no_accessibility_violations(live_server, new_page, open_event):
