@@ -71,7 +71,7 @@ def test_public_pages_have_no_accessibility_violations(live_server, new_page, op
     for path in paths:
         page.goto(live_server.url + path)
         found[path] = axe_violations(page)
-    assert found == dict.fromkeys(paths, [])
+    assert found == {path: [] for path in paths}
 
 
 def test_form_with_errors_has_no_accessibility_violations(live_server, new_page, open_event):
