@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from registration.models import Question, Registration
+from webinar.text import strip_bidi_controls
 
 QUESTION_PREFIX = "q_"
 
@@ -102,7 +103,22 @@ class QuestionsMixin:
         return {q: self.cleaned_data.get(f"{QUESTION_PREFIX}{q.pk}") or "" for q in self.questions}
 
 
-class RegistrationForm(QuestionsMixin, forms.ModelForm):
+class StripBidiControlsMixin:
+    """Drops direction overrides from every text a participant types (see webinar.text)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = strip_bidi_controls(value)
+            elif isinstance(value, list):
+                cleaned[name] = [
+                    strip_bidi_controls(item) if isinstance(item, str) else item for item in value
+                ]
+        return cleaned
+
+
+class RegistrationForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
     consent_processing = forms.BooleanField(
         label=_(
             "I agree to the processing of my personal data as described in the privacy notice."
@@ -172,7 +188,7 @@ class RegistrationForm(QuestionsMixin, forms.ModelForm):
         return data
 
 
-class DetailsForm(QuestionsMixin, forms.ModelForm):
+class DetailsForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
     """What a participant may correct from their self-service page."""
 
     class Meta:
