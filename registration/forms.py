@@ -104,18 +104,28 @@ class QuestionsMixin:
 
 
 class StripBidiControlsMixin:
-    """Drops direction overrides from every text a participant types (see webinar.text)."""
+    """Drops direction overrides from every text a participant types (see webinar.text),
+    before validation, so that "required" and length limits apply to what is kept."""
 
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in cleaned.items():
-            if isinstance(value, str):
-                cleaned[name] = strip_bidi_controls(value)
-            elif isinstance(value, list):
-                cleaned[name] = [
-                    strip_bidi_controls(item) if isinstance(item, str) else item for item in value
-                ]
-        return cleaned
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            return
+        if hasattr(self.data, "getlist"):
+            data = self.data.copy()
+            for key in data:
+                data.setlist(key, [_strip(value) for value in data.getlist(key)])
+        else:
+            data = {key: _strip(value) for key, value in self.data.items()}
+        self.data = data
+
+
+def _strip(value):
+    if isinstance(value, str):
+        return strip_bidi_controls(value)
+    if isinstance(value, list):
+        return [_strip(item) for item in value]
+    return value
 
 
 class RegistrationForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):

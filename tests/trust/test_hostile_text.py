@@ -155,3 +155,20 @@ def test_report_pdf_shows_hostile_text_as_text(hostile_world):
     text = "".join(page.extract_text() for page in reader.pages)
     assert 'alert("x")' in text  # the text itself, printed
     assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
+
+
+def test_a_name_of_nothing_but_direction_overrides_is_refused(client, hostile_world):
+    event = hostile_world[0]
+    question = event.questions.get()
+    response = client.post(
+        f"/events/{event.slug}/register/",
+        {
+            "first_name": "\u202e\u202c", "last_name": "Name", "email": "o@example.org",
+            "sex": "female", "country": "NE", "organization": "Ministry",
+            "category": "national_government", "language": "en", "consent_processing": "on",
+            f"q_{question.pk}": "x",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert Registration.objects.count() == 0
