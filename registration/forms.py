@@ -103,6 +103,14 @@ class QuestionsMixin:
         return {q: self.cleaned_data.get(f"{QUESTION_PREFIX}{q.pk}") or "" for q in self.questions}
 
 
+# What a participant tells about themselves, on the form and on their self-service page.
+DETAIL_FIELDS = [
+    "honorific", "first_name", "last_name", "phone", "sex", "country", "organization",
+    "category", "position", "language", "interpretation_language", "accessibility_needs",
+    "consent_listing",
+]  # fmt: skip
+
+
 class StripBidiControlsMixin:
     """Drops direction overrides from every text a participant types (see webinar.text),
     before validation, so that "required" and length limits apply to what is kept."""
@@ -147,22 +155,7 @@ class RegistrationForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
 
     class Meta:
         model = Registration
-        fields = [
-            "honorific",
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "sex",
-            "country",
-            "organization",
-            "category",
-            "position",
-            "language",
-            "interpretation_language",
-            "accessibility_needs",
-            "consent_listing",
-        ]
+        fields = [*DETAIL_FIELDS[:3], "email", *DETAIL_FIELDS[3:]]  # email after the names
         widgets = DETAIL_WIDGETS
         error_messages = {
             "email": {"invalid": _("Enter a valid email address, such as name@example.org.")},
@@ -203,21 +196,8 @@ class DetailsForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
 
     class Meta:
         model = Registration
-        fields = [
-            "honorific",
-            "first_name",
-            "last_name",
-            "phone",
-            "sex",
-            "country",
-            "organization",
-            "category",
-            "position",
-            "language",
-            "interpretation_language",
-            "accessibility_needs",
-            "consent_listing",
-        ]
+        # The address is the registration's identity: changing it means registering anew.
+        fields = DETAIL_FIELDS
         widgets = DETAIL_WIDGETS
 
     def __init__(self, *args, questions: list[Question] = (), answers=None, **kwargs):

@@ -2,8 +2,6 @@
 
 import io
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.utils import translation
@@ -190,29 +188,6 @@ def test_report_missing_translations_lists_each_text(full_report):
     assert report_missing_translations(report=full_report, language="en") == [
         "Report: conclusions (en)"
     ]
-
-
-@pytest.fixture
-def request_counter():
-    hits = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/css")
-            self.end_headers()
-            self.wfile.write(b"body { color: red }")
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1], hits
-    server.shutdown()
-    server.server_close()
 
 
 def test_report_hostile_text_everywhere_fetches_and_embeds_nothing(request_counter, tmp_path):

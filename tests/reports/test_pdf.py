@@ -1,8 +1,6 @@
 """The renderer fetches the project's static files and nothing else."""
 
 import io
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from pypdf import PdfReader
@@ -38,30 +36,6 @@ def test_static_file_resolves_inside_static_root():
 def test_everything_else_is_refused(url):
     with pytest.raises(RefusedResource):
         resolve_static(url)
-
-
-@pytest.fixture
-def request_counter():
-    """A loopback HTTP server that counts the requests it gets."""
-    hits = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/css")
-            self.end_headers()
-            self.wfile.write(b"body { color: red }")
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1], hits
-    server.shutdown()
-    server.server_close()
 
 
 def test_hostile_markup_given_to_the_renderer_fetches_and_embeds_nothing(request_counter, tmp_path):
