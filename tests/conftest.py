@@ -38,6 +38,17 @@ def _required_services(request):
         _missing_service(f"this test needs Redis at {TEST_REDIS_URL}")
 
 
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """Each test starts in English. A request leaves its language active in the thread, so
+    without this an Arabic page in one test would turn the next test's messages Arabic."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def unused_port() -> int:
     """A loopback port nothing listens on: connections to it are refused at once."""
