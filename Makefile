@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check pytest bench install clean messages
+.PHONY: run test lint check pytest bench install clean messages audit
 
 $(STAMP): pyproject.toml package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -33,6 +33,12 @@ bench: install
 messages: install
 	DEBUG=1 $(PY) manage.py makemessages --no-obsolete --no-location -l fr -l ar \
 		-i 'node_modules/*' -i 'var/*' -i 'staticfiles/*' -i 'tests/*' -i 'bench/*' -i 'test-artifacts/*'
+
+# Known vulnerabilities in the installed dependencies (needs the vulnerability services online:
+# PyPI's JSON API per version, or OSV).
+audit: install
+	$(PY) -m pip install --quiet pip-audit
+	$(VENV)/bin/pip-audit --strict --skip-editable
 
 clean:
 	rm -rf var staticfiles .pytest_cache .ruff_cache
