@@ -107,6 +107,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         _bulk("promote", gettext_lazy("Promote from the waiting list")),
         _bulk("cancel", gettext_lazy("Cancel")),
         "resend_confirmation",
+        "revoke_links",
         "send_message",
         "export_csv",
         "export_xlsx",
@@ -190,6 +191,19 @@ class RegistrationAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             ngettext("%(n)s mail queued.", "%(n)s mails queued.", count) % {"n": count},
+        )
+
+    @admin.action(
+        description=gettext_lazy("Revoke their personal links (the next mail brings a new one)"),
+        permissions=["change"],
+    )
+    def revoke_links(self, request, queryset):
+        count = services.registrations_revoke_links(
+            registration_ids=list(queryset.values_list("pk", flat=True))
+        )
+        self.message_user(
+            request,
+            ngettext("%(n)s link revoked.", "%(n)s links revoked.", count) % {"n": count},
         )
 
     @admin.action(description=gettext_lazy("Send a custom message"), permissions=["change"])

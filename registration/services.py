@@ -540,6 +540,17 @@ def events_anonymise_expired(*, retention_days: int, now: dt.datetime | None = N
     return total
 
 
+def registrations_revoke_links(*, registration_ids: Iterable[int]) -> int:
+    """Stop every personal link already sent to these registrants (a forwarded or leaked mail).
+
+    Each registrant gets a new key, so old links open nothing; the next mail carries a new link.
+    """
+    count = 0
+    for pk in registration_ids:
+        count += Registration.objects.filter(pk=pk).update(access_key=new_access_key())
+    return count
+
+
 def registration_erase(*, registration: Registration) -> None:
     """A participant asks to be erased: cancel (freeing the seat), then anonymise."""
     registrations_apply(registration_ids=[registration.pk], action="cancel")

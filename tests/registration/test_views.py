@@ -454,3 +454,22 @@ def test_header_links_account_holders_to_their_registrations(client, participant
     assert "/registrations/" not in client.get("/").content.decode()
     client.force_login(participant)
     assert 'href="/registrations/">My registrations</a>' in client.get("/").content.decode()
+
+
+def test_organiser_revokes_a_personal_link(client, organiser):
+    from registration.links import registration_token
+
+    registration = RegistrationFactory()
+    old = registration_token(registration=registration)
+    assert client.get(f"/registrations/{old}/").status_code == 200
+    client.force_login(organiser)
+    response = client.post(
+        "/admin/registration/registration/",
+        {"action": "revoke_links", "_selected_action": [registration.pk]},
+    )
+    assert response.status_code == 302
+    client.logout()
+    assert client.get(f"/registrations/{old}/").status_code == 404
+    registration.refresh_from_db()
+    fresh = registration_token(registration=registration)
+    assert client.get(f"/registrations/{fresh}/").status_code == 200
