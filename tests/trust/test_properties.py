@@ -157,3 +157,41 @@ def test_attendance_importer_survives_any_zoom_shaped_file(rows):
         return
     assert all(attendee.minutes >= 0 for attendee in attendees.values())
     assert rows_read <= len(rows)
+
+
+report_text = st.one_of(
+    any_text, hostile, st.text(alphabet="<>&\"'=+-@\u202e\u0627\u0644 ", max_size=60)
+)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    title=report_text,
+    summary=report_text,
+    finding=report_text,
+    language=st.sampled_from(["en", "fr", "ar"]),
+)
+def test_report_renders_any_text_as_text(title, summary, finding, language):
+    import io
+
+    from pypdf import PdfReader
+
+    from reports import services as report_services
+    from reports.models import Finding, Report
+
+    event = Event.objects.filter(slug="prop-report").first() or EventFactory(slug="prop-report")
+    Report.objects.filter(event=event).delete()
+    report = Report.objects.create(
+        event=event, **{f"title_{language}": title, f"executive_summary_{language}": summary}
+    )
+    Finding.objects.create(report=report, challenge_type="policy", **{f"text_{language}": finding})
+    rendered, _fallbacks = report_services.report_render(
+        report=report, language=language, allow_fallback=True
+    )
+    reader = PdfReader(io.BytesIO(rendered.content))
+    assert len(reader.pages) == rendered.pages
+    assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
