@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webinar.settings")
 
@@ -18,6 +19,20 @@ def ensure_broker_folders() -> None:
     for key in ("data_folder_in", "data_folder_out", "control_folder", "processed_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+@worker_init.connect
+def _refuse_incomplete_settings(**kwargs):
+    """A worker, like the web server, does not start on incomplete production settings."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from webinar.checks import refuse_incomplete_settings
+
+    try:
+        refuse_incomplete_settings()
+    except ImproperlyConfigured as error:
+        # Celery logs and ignores ordinary exceptions raised by signal handlers.
+        raise SystemExit(f"ImproperlyConfigured: {error}") from error
 
 
 @app.on_after_configure.connect

@@ -6,7 +6,20 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 
-@register(Tags.security, deploy=False)
+def refuse_incomplete_settings() -> None:
+    """Stop a server (gunicorn, a worker) that would run production without its settings.
+
+    The check is a deploy check, so that migrate, shell or makemigrations work anywhere; the
+    processes that serve people call this at start instead.
+    """
+    from django.core.exceptions import ImproperlyConfigured
+
+    errors = check_production_settings()
+    if errors:
+        raise ImproperlyConfigured("\n".join(f"{e.id}: {e.msg} {e.hint}" for e in errors))
+
+
+@register(Tags.security, deploy=True)
 def check_production_settings(app_configs=None, **kwargs):
     if settings.DEBUG:
         return []

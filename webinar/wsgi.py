@@ -12,16 +12,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webinar.settings")
 
 application = get_wsgi_application()
 
+from webinar.checks import refuse_incomplete_settings  # noqa: E402  (needs the apps loaded)
 
-def _refuse_incomplete_settings() -> None:
-    from django.core import checks
-    from django.core.exceptions import ImproperlyConfigured
-
-    from webinar.checks import check_production_settings
-
-    errors = [e for e in check_production_settings() if e.level >= checks.ERROR]
-    if errors:
-        raise ImproperlyConfigured("\n".join(f"{e.id}: {e.msg} {e.hint}" for e in errors))
-
-
-_refuse_incomplete_settings()
+refuse_incomplete_settings()

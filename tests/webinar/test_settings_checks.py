@@ -32,14 +32,14 @@ def test_check_deploy_is_clean_in_production_mode():
 
 
 def test_check_refuses_missing_secret_key():
-    result = manage("check", env=_prod_env(SECRET_KEY=None))
+    result = manage("check", "--deploy", env=_prod_env(SECRET_KEY=None))
     assert result.returncode == 1
     assert "webinar.E001" in result.stderr
     assert "SECRET_KEY is not set." in result.stderr
 
 
 def test_check_refuses_missing_site_url():
-    result = manage("check", env=_prod_env(SITE_URL=None))
+    result = manage("check", "--deploy", env=_prod_env(SITE_URL=None))
     assert result.returncode == 1
     assert "webinar.E003" in result.stderr
 
@@ -50,7 +50,7 @@ def test_check_deploy_warns_about_a_plain_http_site_url():
 
 
 def test_check_refuses_empty_allowed_hosts():
-    result = manage("check", env=_prod_env(ALLOWED_HOSTS=None))
+    result = manage("check", "--deploy", env=_prod_env(ALLOWED_HOSTS=None))
     assert result.returncode == 1
     assert "webinar.E002" in result.stderr
 
@@ -91,3 +91,22 @@ def test_redis_broker_has_socket_timeouts_and_long_visibility_timeout():
     )
     result = manage("shell", "-c", code, env=_prod_env())
     assert result.stdout.strip().splitlines()[-1] == "5 3 True"
+
+
+def test_worker_refuses_to_start_without_secret_key():
+    result = subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "webinar", "worker", "--pool=solo"],
+        cwd=ROOT,
+        env=_prod_env(SECRET_KEY=None, CELERY_BROKER_URL="filesystem://"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "webinar.E001: SECRET_KEY is not set." in result.stdout + result.stderr
+
+
+def test_maintenance_commands_work_before_the_secrets_are_set():
+    result = manage("makemigrations", "--check", "--dry-run", env=_prod_env(SECRET_KEY=None))
+    assert result.returncode == 0, result.stderr
