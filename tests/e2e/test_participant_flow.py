@@ -30,6 +30,10 @@ def _fill_form(page, *, email: str, first_name: str):
     page.check("#id_consent_processing")
 
 
+# The confirmation subject, as the French and Arabic catalogues give it.
+SUBJECTS = {"fr-FR": "Inscription confirmée : ", "ar": "تأكيد التسجيل: "}
+
+
 @pytest.mark.parametrize(
     ("locale", "direction"), [("fr-FR", "ltr"), ("ar", "rtl")], ids=["french", "arabic"]
 )
@@ -47,6 +51,7 @@ def test_participant_registers_on_a_phone(live_server, new_page, open_event, loc
     assert registration.status == Registration.Status.APPROVED
     assert registration.language == locale[:2]
     assert [m.to for m in mail.outbox] == [[registration.email]]
+    assert mail.outbox[0].subject == SUBJECTS[locale] + "Leaving No One Behind"
 
 
 @pytest.mark.parametrize("locale", ["en", "fr-FR", "ar"])
