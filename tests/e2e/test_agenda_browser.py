@@ -35,9 +35,9 @@ def test_agenda_shows_the_readers_own_time(live_server, browser, browser_agenda)
     try:
         page.goto(f"{live_server.url}/events/{event.slug}/")
         notes = page.locator(".local-time")
-        # 10:00 in Cairo (UTC+3) is 03:00 in New York (UTC-4) on 12 August 2024.
-        assert notes.count() == 2
-        assert notes.first.inner_text().strip() == "(Your time: Mon 03:00, America/New_York)"
+        # 10:00-11:00 in Cairo (UTC+3) is 03:00-04:00 in New York (UTC-4) on 12 August 2024.
+        assert notes.count() == 1
+        assert notes.first.inner_text().strip() == "(Your time: Mon 03:00–04:00, America/New_York)"
     finally:
         context.close()
 
@@ -69,5 +69,21 @@ def test_agenda_pages_have_no_accessibility_violations(live_server, browser, bro
         ):
             page.goto(f"{live_server.url}{path}")
             assert axe_violations(page) == [], path
+    finally:
+        context.close()
+
+
+def test_local_time_reads_right_in_arabic(live_server, browser, browser_agenda):
+    event, _session = browser_agenda
+    context = browser.new_context(locale="ar-EG", timezone_id="America/New_York")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/events/{event.slug}/")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        range_ = page.locator("[data-local-range]")
+        assert range_.get_attribute("dir") == "ltr"
+        assert range_.inner_text() == "10:00–11:00"
+        clock = page.locator(".local-time span[dir=ltr]")
+        assert clock.inner_text() == "03:00–04:00"  # Latin digits, isolated left to right
     finally:
         context.close()

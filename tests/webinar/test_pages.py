@@ -84,3 +84,13 @@ def test_page_declares_language_and_direction(client):
     assert '<html lang="ar" dir="rtl">' in response.content.decode()
     response = client.get("/events/lang/", headers={"accept-language": "fr"})
     assert '<html lang="fr" dir="ltr">' in response.content.decode()
+
+
+def test_times_read_left_to_right_on_arabic_pages(client):
+    start = dt.datetime(2020, 8, 12, 8, 0, tzinfo=dt.UTC)
+    event = EventFactory(slug="rtl-times", starts_at=start, time_zone="Africa/Cairo")
+    SessionFactory(event=event, starts_at=start)
+    html = client.get("/events/rtl-times/", headers={"accept-language": "ar"}).content.decode()
+    # Without isolation the bidi algorithm shows "13:00–10:00" in a right-to-left paragraph.
+    assert '<span dir="ltr">10:00–13:00</span>' in html
+    assert '<bdi dir="ltr">(Africa/Cairo, UTC+0200)</bdi>' in html
