@@ -91,6 +91,6 @@ def test_times_read_left_to_right_on_arabic_pages(client):
     event = EventFactory(slug="rtl-times", starts_at=start, time_zone="Africa/Cairo")
     SessionFactory(event=event, starts_at=start)
     html = client.get("/events/rtl-times/", headers={"accept-language": "ar"}).content.decode()
-    # Without isolation the bidi algorithm shows "13:00–10:00" in a right-to-left paragraph.
+    # Without isolation the bidi algorithm shows the range reversed in a right-to-left line.
     assert '<span dir="ltr">10:00–13:00</span>' in html
     assert '<bdi dir="ltr">(Africa/Cairo, UTC+0200)</bdi>' in html
