@@ -7,6 +7,7 @@ import secrets
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from webinar.models import Event
@@ -63,7 +64,12 @@ class Registration(models.Model):
         related_name="registrations",
         verbose_name=_("account"),
     )
-    honorific = models.CharField(_("title"), max_length=8, choices=Honorific, blank=True)
+    honorific = models.CharField(
+        pgettext_lazy("form of address, as Ms or Dr", "title"),
+        max_length=8,
+        choices=Honorific,
+        blank=True,
+    )
     email = models.EmailField(_("email address"), max_length=254)
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)

@@ -317,7 +317,7 @@ REPORT = {
         "économiques régionales et aux partenaires.",
         "ar": "اتفق المشاركون على ضرورة إدماج الهجرة في كل مراحل عملية التنمية الوطنية، على "
         "المستويين الوطني والمحلي. وحددوا ثغرات قانونية وسياساتية ومؤسسية، واقترحوا توصيات "
-        "عملية للحكومات الوطنية ومفوضية الاتحاد الأفريقي والجماعات الاقتصادية الإقليمية والشركاء.",
+        "عملية للحكومات الوطنية ومفوضية الاتحاد الأفريقي والمجموعات الاقتصادية الإقليمية والشركاء.",
     },
     # English background and objectives come from the event (the concept note).
     "background": {
@@ -378,7 +378,7 @@ REPORT_SESSION_SUMMARIES = [
             "en": "The Global Compact and the 2030 Agenda give a common language for planning.",
             "fr": "Le Pacte mondial et le Programme 2030 offrent un langage commun de "
             "planification.",
-            "ar": "يوفر الميثاق العالمي وخطة 2030 لغة مشتركة للتخطيط.",
+            "ar": "يوفر الاتفاق العالمي وخطة 2030 لغة مشتركة للتخطيط.",
         },
     ),
 ]
