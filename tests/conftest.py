@@ -52,11 +52,9 @@ def _english_between_tests():
 @pytest.fixture
 def unused_port() -> int:
     """A loopback port nothing listens on: connections to it are refused at once."""
-    import socket
+    from tests.utils import free_port
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_port()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import datetime as dt
 import email
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from django.utils import timezone
 from registration.models import OutgoingMail, Registration
 from tests.factories import EventFactory, UserFactory
 from tests.trust.http import Browser
-from tests.utils import ROOT, manage, production_env, start_worker, stop
+from tests.utils import manage, production_env, start_web, start_worker, stop
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -65,22 +64,6 @@ def own_redis(tmp_path, unused_port):
     server.stop()
 
 
-def _web(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "webinar.wsgi", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    browser = Browser(f"http://localhost:{port}")
-    for _ in range(100):
-        try:
-            browser.get("/health/")
-            return process
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail("gunicorn did not start: " + log.read_text(), pytrace=False)
-
-
 def _delivered(mail_dir: Path) -> list[str]:
     """Recipients of every message the file backend wrote, one entry per message."""
     recipients = []
@@ -89,14 +72,6 @@ def _delivered(mail_dir: Path) -> list[str]:
             if chunk.strip():
                 recipients.append(email.message_from_string(chunk.strip())["To"])
     return recipients
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_sign_ups_survive_a_broker_outage_and_mails_go_out_once(
@@ -119,13 +94,12 @@ def test_sign_ups_survive_a_broker_outage_and_mails_go_out_once(
         EMAIL_FILE_PATH=str(mail_dir),
         REGISTRATION_RATE_LIMIT="1000",
     )
-    port = _free_port()
-    web = _web(env, port, tmp_path / "web.log")
+    web, base_url = start_web(env=env, log_path=tmp_path / "web.log", workers=2)
     worker = None
     try:
         own_redis.stop()  # the broker goes down
 
-        browser = Browser(f"http://localhost:{port}")
+        browser = Browser(base_url)
         answers = []
         for n in range(SIGN_UPS):
             status, _html, location = browser.post_form(
@@ -142,7 +116,7 @@ def test_sign_ups_survive_a_broker_outage_and_mails_go_out_once(
         assert Registration.objects.filter(event=event).count() == SIGN_UPS
         assert OutgoingMail.objects.filter(sent_at=None).count() == SIGN_UPS
 
-        desk = Browser(f"http://localhost:{port}")
+        desk = Browser(base_url)
         status, _html, _location = desk.post_form(
             "/admin/login/?next=/admin/",
             {"username": organiser.email, "password": "desk passphrase 2020"},

@@ -3,9 +3,6 @@ never exceeded, no address is registered twice, and no request fails."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -13,7 +10,7 @@ import pytest
 from registration.models import Registration
 from tests.factories import EventFactory
 from tests.trust.http import Browser
-from tests.utils import ROOT, production_env, stop
+from tests.utils import production_env, start_web, stop
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +20,7 @@ DUPLICATE_TRIES = 3  # each of the first people signs up this many times, at onc
 
 
 @pytest.fixture
-def web(tmp_path, unused_port, collected_static):
+def web(tmp_path, collected_static):
     env = production_env(
         CELERY_BROKER_URL="filesystem://",
         VAR_DIR=str(tmp_path / "var"),
@@ -33,18 +30,7 @@ def web(tmp_path, unused_port, collected_static):
         CSRF_COOKIE_SECURE="0",
         REGISTRATION_RATE_LIMIT="100000",
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "webinar.wsgi", "--workers", "4",
-         "--bind", f"127.0.0.1:{unused_port}"],
-        cwd=ROOT, env=env, stdout=(tmp_path / "web.log").open("w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://localhost:{unused_port}"
-    for _ in range(100):
-        try:
-            Browser(url).get("/health/")
-            break
-        except OSError:
-            time.sleep(0.1)
+    process, url = start_web(env=env, log_path=tmp_path / "web.log", workers=4)
     yield url
     stop(process)
 

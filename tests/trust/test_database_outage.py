@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -13,7 +10,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from tests.utils import ROOT, production_env, stop
+from tests.utils import production_env, start_web, stop
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -44,33 +41,10 @@ def _terminate_other_backends() -> int:
 
 
 @pytest.fixture
-def gunicorn_server(tmp_path, unused_port):
+def gunicorn_server(tmp_path):
     """The production web server (one sync worker, persistent connections) on loopback."""
     env = production_env(CELERY_BROKER_URL="filesystem://", VAR_DIR=str(tmp_path / "var"))
-    log = (tmp_path / "gunicorn.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "webinar.wsgi",
-            "--workers",
-            "1",
-            "--bind",
-            f"127.0.0.1:{unused_port}",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://localhost:{unused_port}"
-    for _ in range(100):
-        try:
-            _get(f"{url}/health/")
-            break
-        except OSError:
-            time.sleep(0.1)
+    process, url = start_web(env=env, log_path=tmp_path / "gunicorn.log")
     yield url
     stop(process)
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
@@ -15,7 +12,7 @@ from django.contrib.staticfiles import finders
 
 from tests.factories import EventFactory, SessionFactory
 from tests.trust.http import Browser
-from tests.utils import ROOT, production_env, stop
+from tests.utils import production_env, start_web, stop
 
 pytestmark = pytest.mark.django_db
 
@@ -62,23 +59,14 @@ def test_language_is_switchable_and_remembered(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_static_files_are_compressed_and_cached_for_long(tmp_path, unused_port, collected_static):
+def test_static_files_are_compressed_and_cached_for_long(tmp_path, collected_static):
     env = production_env(
         CELERY_BROKER_URL="filesystem://", VAR_DIR=str(tmp_path / "var"),
         STATIC_ROOT=collected_static, SECURE_SSL_REDIRECT="0",
     )  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "webinar.wsgi", "--bind", f"127.0.0.1:{unused_port}"],
-        cwd=ROOT, env=env, stdout=(tmp_path / "web.log").open("w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://localhost:{unused_port}"
+    process, base = start_web(env=env, log_path=tmp_path / "web.log")
     try:
-        for _ in range(100):
-            try:
-                status, html, _location = Browser(base).get("/")
-                break
-            except OSError:
-                time.sleep(0.1)
+        status, html, _location = Browser(base).get("/")
         assert status == 200
         stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', html).group(1)
         request = urllib.request.Request(base + stylesheet, headers={"Accept-Encoding": "gzip"})
