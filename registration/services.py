@@ -303,7 +303,7 @@ def register(
                 .exists()
             ):
                 raise RegistrationError(_("Already registered."), code="duplicate")
-            counts = {"seats": locked.registrations.filter(status__in=SEAT_HOLDING).count()}
+            seats_taken = locked.registrations.filter(status__in=SEAT_HOLDING).count()
             registration = Registration.objects.create(
                 event=locked,
                 user=user,
@@ -322,7 +322,7 @@ def register(
                 accessibility_needs=accessibility_needs.strip(),
                 consent_processing=True,
                 consent_listing=consent_listing,
-                status=_initial_status(event=locked, seats_taken=counts["seats"]),
+                status=_initial_status(event=locked, seats_taken=seats_taken),
             )
             Answer.objects.bulk_create(
                 Answer(registration=registration, question=question, value=_answer_text(value))

@@ -75,3 +75,12 @@ def test_seed_demo_shows_titles_in_the_reader_language(client):
     assert "<h1>Ne laisser personne de côté : intégrer la migration" in fr.content.decode()
     assert "<h1>عدم ترك أحد خلف الركب" in ar.content.decode()
     assert "Clôture et prochaines étapes" in fr.content.decode()
+
+
+def test_seed_demo_leaves_other_events_texts_alone():
+    from tests.factories import EventFactory
+
+    own = EventFactory(slug="organisers-own", title="Break", region="North Africa")
+    call_command("seed_demo")
+    own.refresh_from_db()
+    assert (own.title_fr, own.region_fr) == (None, None)

@@ -66,11 +66,15 @@ class Command(BaseCommand):
             self.stdout.write(login)
 
     def _content_translations(self):
-        """French and Arabic texts of the demo content, where they are still empty."""
+        """French and Arabic texts of the demo content, where they are still empty.
+
+        Only the demo's own rows: an organiser's events elsewhere in the database are theirs.
+        """
+        slugs = [spec["slug"] for spec in demo.EVENTS] + [demo.UPCOMING["slug"]]
         targets = [
-            (Series.objects.all(), ("title",)),
-            (Event.objects.all(), ("title", "summary", "region")),
-            (Session.objects.all(), ("title",)),
+            (Series.objects.filter(slug=demo.SERIES["slug"]), ("title",)),
+            (Event.objects.filter(slug__in=slugs), ("title", "summary", "region")),
+            (Session.objects.filter(event__slug__in=slugs), ("title",)),
         ]
         for queryset, fields in targets:
             for obj in queryset:
