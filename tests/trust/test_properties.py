@@ -91,15 +91,19 @@ def test_registration_form_never_fails_and_never_half_saves(
     for question, answer in zip(questions, answers, strict=True):
         payload[f"q_{question.pk}"] = answer
     before = (Registration.objects.count(), Answer.objects.count())
+    # Examples share the database; a repeated address answers like a new one but adds no row.
+    known = Registration.objects.filter(
+        email__iexact=strip_bidi_controls(str(payload.get("email", ""))).strip()
+    ).exists()
     response = client.post("/events/props/register/", payload)
     assert response.status_code in (200, 302)
     after = (Registration.objects.count(), Answer.objects.count())
     if response.status_code == 302:
-        assert after[0] == before[0] + 1
+        assert after[0] == before[0] + (0 if known else 1)
     else:
         assert after == before
         html = response.content.decode()
-        assert 'class="error-summary"' in html or "already registered" in html
+        assert 'class="error-summary"' in html
         assert "<script>alert" not in html
         assert "<img src=x onerror" not in html
 
