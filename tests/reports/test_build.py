@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from reports import services
 from reports.models import ReportBuild
+from reports.services import builds
 from tests.factories import (
     EventFactory,
     FindingFactory,
@@ -75,7 +76,7 @@ def test_build_of_a_presumed_dead_attempt_cannot_overwrite_the_next_one():
     # The sweeper hands the build to another worker, which claims it as attempt 2.
     ReportBuild.objects.filter(pk=build.pk).update(status=ReportBuild.Status.QUEUED)
     assert services.report_build_claim(build_id=build.pk) == 2
-    assert services._owned(build.pk, first).update(status=ReportBuild.Status.SUCCEEDED) == 0
+    assert builds._owned(build.pk, first).update(status=ReportBuild.Status.SUCCEEDED) == 0
     build.refresh_from_db()
     assert build.status == ReportBuild.Status.RUNNING
 
@@ -118,7 +119,7 @@ def test_build_transient_errors_stop_after_the_last_attempt(monkeypatch):
     def broken(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(services, "report_render", broken)
+    monkeypatch.setattr(builds, "report_render", broken)
     for _attempt in range(services.MAX_ATTEMPTS - 1):
         with pytest.raises(services.TransientBuildError):
             services.report_build_run(build_id=build.pk)
@@ -142,7 +143,7 @@ def test_build_task_retries_transient_errors_through_celery(monkeypatch):
             raise OperationalError("server closed the connection")
         return real_render(**kwargs)
 
-    monkeypatch.setattr(services, "report_render", flaky)
+    monkeypatch.setattr(builds, "report_render", flaky)
     # Eagerly applied, Celery runs the retry inline: the second attempt builds the PDF.
     result = build_report.apply(kwargs={"build_id": build.pk}, throw=False)
     assert (result.state, failures) == ("SUCCESS", [1])

@@ -1,0 +1,71 @@
+"""Registration rules: who gets a seat, who waits, and what must be mailed.
+
+Every change of status happens while the event row is locked (``SELECT ... FOR UPDATE`` on
+PostgreSQL; on SQLite the IMMEDIATE transaction already serialises writers), so seats are never
+given twice and a freed seat goes to the first person on the waiting list.
+
+The rules live in one module per concern; this package re-exports the public ones so callers say
+``services.register(...)`` whatever module holds the rule.
+"""
+
+from registration.services.attendance import event_apply_attendance
+from registration.services.common import (
+    EDITABLE_FIELDS,
+    SEAT_HOLDING,
+    BulkResult,
+    RegistrationError,
+    event_seats_taken,
+)
+from registration.services.outbox import (
+    MAX_ATTEMPTS,
+    mail_queue,
+    mail_send,
+    mail_sweep,
+    reminder_offsets,
+    reminders_schedule,
+)
+from registration.services.privacy import (
+    event_anonymise_registrations,
+    events_anonymise_expired,
+    registration_erase,
+    registrations_anonymise,
+    registrations_revoke_links,
+)
+from registration.services.signup import register
+from registration.services.status import (
+    ACTIONS,
+    event_fill_free_seats,
+    registration_cancel,
+    registration_update_details,
+    registrations_apply,
+    registrations_message,
+    registrations_resend,
+)
+
+__all__ = [
+    "ACTIONS",
+    "EDITABLE_FIELDS",
+    "MAX_ATTEMPTS",
+    "SEAT_HOLDING",
+    "BulkResult",
+    "RegistrationError",
+    "event_anonymise_registrations",
+    "event_apply_attendance",
+    "event_fill_free_seats",
+    "event_seats_taken",
+    "events_anonymise_expired",
+    "mail_queue",
+    "mail_send",
+    "mail_sweep",
+    "register",
+    "registration_cancel",
+    "registration_erase",
+    "registration_update_details",
+    "registrations_anonymise",
+    "registrations_apply",
+    "registrations_message",
+    "registrations_resend",
+    "registrations_revoke_links",
+    "reminder_offsets",
+    "reminders_schedule",
+]

@@ -1,0 +1,83 @@
+"""What every registration rule shares: statuses, errors, seat counting."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from registration.models import OutgoingMail, Registration
+from webinar.models import Event
+
+logger = logging.getLogger(__name__)
+
+Status = Registration.Status
+Kind = OutgoingMail.Kind
+
+SEAT_HOLDING = (Status.APPROVED, Status.PENDING)
+# Fields a participant may correct from the self-service page.
+EDITABLE_FIELDS = (
+    "honorific",
+    "first_name",
+    "last_name",
+    "phone",
+    "country",
+    "organization",
+    "category",
+    "position",
+    "language",
+    "interpretation_language",
+    "accessibility_needs",
+    "sex",
+    "consent_listing",
+)
+
+
+class RegistrationError(Exception):
+    """A registration refused for a reason the participant or organiser can be told."""
+
+    def __init__(self, message, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    changed: int
+    skipped: int
+
+
+def event_seats_taken(*, event: Event) -> int:
+    return event.registrations.filter(status__in=SEAT_HOLDING).count()
+
+
+def _lock_event(event_id: int) -> Event:
+    return Event.objects.select_for_update().get(pk=event_id)
+
+
+def _has_free_seat(event: Event) -> bool:
+    return event.capacity is None or event_seats_taken(event=event) < event.capacity
+
+
+def _initial_status(*, event: Event, seats_taken: int | None = None) -> str:
+    """Status for a newcomer. Must run while the event row is locked."""
+    if seats_taken is None:
+        seats_taken = event_seats_taken(event=event)
+    if event.capacity is not None and seats_taken >= event.capacity:
+        if not event.has_waitlist:
+            raise RegistrationError(_("Sorry, this event is full."), code="full")
+        return Status.WAITLISTED
+    if event.approval_mode == Event.ApprovalMode.AUTOMATIC:
+        return Status.APPROVED
+    return Status.PENDING
+
+
+_STATUS_MAIL = {
+    Status.APPROVED: Kind.APPROVED,
+    Status.PENDING: Kind.RECEIVED,
+    Status.WAITLISTED: Kind.WAITLISTED,
+    Status.REJECTED: Kind.REJECTED,
+    Status.CANCELLED: Kind.CANCELLED,
+}

@@ -1,0 +1,152 @@
+"""The outbox: every mail is a row first, sent by the worker, re-queued by the sweeper."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from registration.models import OutgoingMail, Registration
+from registration.services.common import (
+    Kind,
+    Status,
+)
+from webinar.models import Event
+
+logger = logging.getLogger(__name__)
+
+
+def mail_queue(
+    *,
+    registration: Registration,
+    kind: str,
+    subject: str = "",
+    body: str = "",
+    dedupe_key: str = "",
+    due_at: dt.datetime | None = None,
+) -> OutgoingMail | None:
+    """Record a mail to send, and queue its sending once the transaction commits.
+
+    Returns None when a mail with the same ``dedupe_key`` already exists for the registrant.
+    """
+    row = OutgoingMail(
+        registration=registration,
+        kind=kind,
+        subject=subject,
+        body=body,
+        dedupe_key=dedupe_key,
+        due_at=due_at or timezone.now(),
+    )
+    if dedupe_key:
+        # Only a keyed mail can collide; the savepoint keeps the caller's transaction usable.
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
+            return None
+    else:
+        row.save(force_insert=True)
+    mail = row
+    mail_id = mail.pk
+    transaction.on_commit(lambda: _queue_send(mail_id), robust=True)
+    return mail
+
+
+def _queue_send(mail_id: int) -> None:
+    from registration.tasks import send_mail
+
+    send_mail.delay(mail_id=mail_id)
+
+
+MAX_ATTEMPTS = 8
+
+
+def mail_send(*, mail_id: int) -> bool:
+    """Send one outbox row exactly once. Returns False when there was nothing to send.
+
+    The row is stamped sent in the same transaction that sends it: a second worker waits on
+    the row lock and then finds it sent; if sending fails, the stamp rolls back and the
+    sweeper retries later.
+    """
+    from registration.emails import build_message
+
+    try:
+        with transaction.atomic():
+            claimed = OutgoingMail.objects.filter(pk=mail_id, sent_at=None).update(
+                sent_at=timezone.now(), attempts=F("attempts") + 1
+            )
+            if not claimed:
+                return False
+            mail = OutgoingMail.objects.select_related("registration__event").get(pk=mail_id)
+            build_message(mail=mail).send()
+    except Exception as exc:
+        OutgoingMail.objects.filter(pk=mail_id, sent_at=None).update(
+            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:500]
+        )
+        raise
+    return True
+
+
+def mail_sweep(*, grace_seconds: int = 60, limit: int = 500) -> int:
+    """Re-queue mails still unsent after their due time; returns how many were queued."""
+    cutoff = timezone.now() - dt.timedelta(seconds=grace_seconds)
+    due = list(
+        OutgoingMail.objects.filter(sent_at=None, due_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS)
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in due:
+        _queue_send(pk)
+    return len(due)
+
+
+def reminder_offsets() -> list[dt.timedelta]:
+    hours = getattr(settings, "REGISTRATION_REMINDER_OFFSETS_HOURS", [24, 1])
+    return [dt.timedelta(hours=h) for h in hours]
+
+
+def _offset_key(offset: dt.timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    return f"reminder-{minutes // 60}h" if minutes % 60 == 0 else f"reminder-{minutes}m"
+
+
+def reminders_schedule(*, now: dt.datetime | None = None) -> int:
+    """Record the reminders whose time has come; each exists once per registrant and offset.
+
+    Safe to run any number of times (beat twice, two beats): the unique key keeps one row.
+    Whoever registered after a reminder's time does not get that reminder.
+    """
+    now = now or timezone.now()
+    created = 0
+    for offset in reminder_offsets():
+        key = _offset_key(offset)
+        events = Event.objects.filter(starts_at__gt=now, starts_at__lte=now + offset)
+        for event in events:
+            registrations = event.registrations.filter(
+                status=Status.APPROVED,
+                anonymised_at=None,
+                created_at__lt=event.starts_at - offset,
+            ).exclude(mails__dedupe_key=key)
+            rows = [
+                OutgoingMail(
+                    registration=registration,
+                    kind=Kind.REMINDER,
+                    dedupe_key=key,
+                    due_at=now,
+                )
+                for registration in registrations.only("pk")
+            ]
+            OutgoingMail.objects.bulk_create(rows, ignore_conflicts=True)
+            created += len(rows)
+    if created:
+        ids = list(
+            OutgoingMail.objects.filter(
+                kind=Kind.REMINDER, sent_at=None, due_at__lte=now
+            ).values_list("pk", flat=True)
+        )
+        transaction.on_commit(lambda: [_queue_send(pk) for pk in ids], robust=True)
+    return created

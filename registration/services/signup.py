@@ -1,0 +1,148 @@
+"""Signing up: one transaction decides the status under the event lock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+
+from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registration.models import Answer, Question, Registration
+from registration.services.common import (
+    _STATUS_MAIL,
+    SEAT_HOLDING,
+    Kind,
+    RegistrationError,
+    _initial_status,
+    _lock_event,
+)
+from registration.services.outbox import mail_queue
+from webinar.models import Event
+
+logger = logging.getLogger(__name__)
+
+
+def _save_answers(
+    *, registration: Registration, answers: Mapping[Question, str | list[str]]
+) -> None:
+    for question, value in answers.items():
+        Answer.objects.update_or_create(
+            registration=registration, question=question, defaults={"value": _answer_text(value)}
+        )
+
+
+def _answer_text(value) -> str:
+    return "\n".join(value) if isinstance(value, list | tuple) else str(value or "")
+
+
+def _remind_existing(*, event: Event, email: str) -> None:
+    """Someone signed up again with a registered address: mail its owner their link.
+
+    At most one such mail an hour, so the form cannot be used to flood someone's mailbox.
+    """
+    # Locked so that concurrent attempts see each other's mail and only one is queued.
+    existing = (
+        event.registrations.select_for_update()
+        .filter(email__iexact=email, anonymised_at=None)
+        .first()
+    )
+    if existing is None:
+        return
+    recent = existing.mails.filter(
+        kind=Kind.ALREADY_REGISTERED, created_at__gte=timezone.now() - dt.timedelta(hours=1)
+    )
+    if not recent.exists():
+        mail_queue(registration=existing, kind=Kind.ALREADY_REGISTERED)
+
+
+def register(
+    *,
+    event: Event,
+    email: str,
+    first_name: str,
+    last_name: str,
+    country: str,
+    organization: str,
+    category: str,
+    language: str = "en",
+    honorific: str = "",
+    phone: str = "",
+    position: str = "",
+    sex: str = "undisclosed",
+    interpretation_language: str = "",
+    accessibility_needs: str = "",
+    consent_processing: bool = True,
+    consent_listing: bool = False,
+    answers: Mapping[Question, str | list[str]] | None = None,
+    user=None,
+) -> Registration:
+    """Register a participant for an event, in one transaction, and queue their mail.
+
+    Capacity is counted while the event row is locked, so concurrent sign-ups never exceed
+    it. A second registration with the same email (any case) is refused, by the check here
+    and by the database constraint, and the first registrant is mailed their link.
+    """
+    email = email.strip()
+    if not event.registration_is_open():
+        raise RegistrationError(_("Registration for this event is closed."), code="closed")
+    if not consent_processing:
+        raise RegistrationError(
+            _("Registration needs your consent to the processing of your data."), code="consent"
+        )
+    try:
+        with transaction.atomic():
+            locked = _lock_event(event.pk)
+            # Both checks follow an index, so their cost does not grow with the event's size:
+            # the address through the unique (event, lower(email)) index, the seats through
+            # (event, status). A single FILTERed count would read every registration.
+            if (
+                locked.registrations.alias(email_lower=Lower("email"))
+                .filter(email_lower=Lower(Value(email)))
+                .exists()
+            ):
+                raise RegistrationError(_("Already registered."), code="duplicate")
+            seats_taken = locked.registrations.filter(status__in=SEAT_HOLDING).count()
+            registration = Registration.objects.create(
+                event=locked,
+                user=user,
+                email=email,
+                honorific=honorific,
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+                phone=phone.strip(),
+                country=country,
+                organization=organization.strip(),
+                category=category,
+                position=position.strip(),
+                language=language,
+                sex=sex,
+                interpretation_language=interpretation_language,
+                accessibility_needs=accessibility_needs.strip(),
+                consent_processing=True,
+                consent_listing=consent_listing,
+                status=_initial_status(event=locked, seats_taken=seats_taken),
+            )
+            Answer.objects.bulk_create(
+                Answer(registration=registration, question=question, value=_answer_text(value))
+                for question, value in (answers or {}).items()
+            )
+            mail_queue(registration=registration, kind=_STATUS_MAIL[registration.status])
+    except IntegrityError as exc:
+        # Two sign-ups with one address raced past the check; the constraint kept one.
+        _duplicate(event, email)
+        raise RegistrationError(_("Already registered."), code="duplicate") from exc
+    except RegistrationError as exc:
+        if exc.code == "duplicate":
+            _duplicate(event, email)
+        raise
+    return registration
+
+
+def _duplicate(event: Event, email: str) -> None:
+    with transaction.atomic():
+        _remind_existing(event=event, email=email)

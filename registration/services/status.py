@@ -1,0 +1,161 @@
+"""Status changes by organisers and participants, and the waiting list."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from registration.models import Question, Registration
+from registration.services.common import (
+    _STATUS_MAIL,
+    EDITABLE_FIELDS,
+    SEAT_HOLDING,
+    BulkResult,
+    Kind,
+    RegistrationError,
+    Status,
+    _has_free_seat,
+    _lock_event,
+)
+from registration.services.outbox import mail_queue
+from registration.services.signup import _save_answers
+from webinar.models import Event
+
+logger = logging.getLogger(__name__)
+
+
+# action: (statuses it applies to, new status)
+ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "approve": ((Status.PENDING, Status.WAITLISTED, Status.REJECTED), Status.APPROVED),
+    "promote": ((Status.WAITLISTED,), Status.APPROVED),
+    "reject": ((Status.PENDING, Status.WAITLISTED, Status.APPROVED), Status.REJECTED),
+    "waitlist": ((Status.PENDING, Status.APPROVED), Status.WAITLISTED),
+    "cancel": ((Status.PENDING, Status.WAITLISTED, Status.APPROVED), Status.CANCELLED),
+}
+
+
+def _promote_waitlisted(*, event: Event, exclude: Iterable[int] = ()) -> list[Registration]:
+    """Give freed seats to the waiting list in arrival order. The event must be locked."""
+    promoted = []
+    waiting = event.registrations.filter(status=Status.WAITLISTED, anonymised_at=None).exclude(
+        pk__in=list(exclude)
+    )
+    while _has_free_seat(event):
+        nxt = waiting.order_by("created_at", "pk").first()
+        if nxt is None:
+            break
+        nxt.status = (
+            Status.APPROVED
+            if event.approval_mode == Event.ApprovalMode.AUTOMATIC
+            else Status.PENDING
+        )
+        nxt.save(update_fields=["status", "updated_at"])
+        mail_queue(registration=nxt, kind=Kind.PROMOTED)
+        promoted.append(nxt)
+    return promoted
+
+
+def event_fill_free_seats(*, event_id: int) -> int:
+    """Give any free seats to the waiting list (e.g. after the capacity was raised)."""
+    with transaction.atomic():
+        event = _lock_event(event_id)
+        return len(_promote_waitlisted(event=event))
+
+
+def _apply(registration: Registration, event: Event, action: str) -> bool:
+    sources, target = ACTIONS[action]
+    if registration.status not in sources or registration.anonymised_at:
+        return False
+    needs_seat = target == Status.APPROVED and registration.status not in SEAT_HOLDING
+    if needs_seat and not _has_free_seat(event):
+        raise RegistrationError(
+            _("No seat is free: %(name)s stays where they are.") % {"name": registration.full_name},
+            code="full",
+        )
+    was_waitlisted = registration.status == Status.WAITLISTED
+    registration.status = target
+    registration.save(update_fields=["status", "updated_at"])
+    kind = Kind.PROMOTED if (was_waitlisted and target == Status.APPROVED) else _STATUS_MAIL[target]
+    mail_queue(registration=registration, kind=kind)
+    return True
+
+
+def registrations_apply(*, registration_ids: Iterable[int], action: str) -> BulkResult:
+    """Apply an organiser's action (approve, promote, reject, waitlist, cancel) to many.
+
+    Registrations the action does not apply to are skipped; approving beyond capacity stops
+    at the last free seat. Freed seats go to the waiting list.
+    """
+    if action not in ACTIONS:
+        raise ValueError(action)
+    changed = skipped = 0
+    ids = list(registration_ids)
+    event_ids = (
+        Registration.objects.filter(pk__in=ids).values_list("event_id", flat=True).distinct()
+    )
+    for event_id in sorted(set(event_ids)):
+        with transaction.atomic():
+            event = _lock_event(event_id)
+            rows = Registration.objects.filter(pk__in=ids, event=event).order_by("created_at", "pk")
+            for registration in rows:
+                try:
+                    done = _apply(registration, event, action)
+                except RegistrationError:
+                    done = False
+                changed += done
+                skipped += not done
+            if action in ("reject", "waitlist", "cancel"):
+                _promote_waitlisted(event=event, exclude=ids if action == "waitlist" else ())
+    return BulkResult(changed=changed, skipped=skipped)
+
+
+def registration_cancel(*, registration: Registration) -> bool:
+    """The participant cancels; their seat goes to the waiting list."""
+    result = registrations_apply(registration_ids=[registration.pk], action="cancel")
+    registration.refresh_from_db()
+    return result.changed == 1
+
+
+def registrations_resend(*, registration_ids: Iterable[int]) -> int:
+    """Queue again the mail that matches each registrant's current status."""
+    count = 0
+    with transaction.atomic():
+        for registration in Registration.objects.filter(pk__in=list(registration_ids)):
+            if registration.anonymised_at:
+                continue
+            mail_queue(registration=registration, kind=_STATUS_MAIL[registration.status])
+            count += 1
+    return count
+
+
+def registrations_message(*, registration_ids: Iterable[int], subject: str, body: str) -> int:
+    """Queue an organiser's own message to each registrant; placeholders filled at sending."""
+    count = 0
+    with transaction.atomic():
+        for registration in Registration.objects.filter(
+            pk__in=list(registration_ids), anonymised_at=None
+        ):
+            mail_queue(registration=registration, kind=Kind.CUSTOM, subject=subject, body=body)
+            count += 1
+    return count
+
+
+def registration_update_details(
+    *,
+    registration: Registration,
+    answers: Mapping[Question, str | list[str]] | None = None,
+    **fields,
+) -> Registration:
+    """A participant corrects their details (not their email, not their status)."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(registration, name, value.strip() if isinstance(value, str) else value)
+        registration.save(update_fields=[*fields, "updated_at"])
+        _save_answers(registration=registration, answers=answers or {})
+    return registration
