@@ -150,7 +150,7 @@ def _agenda(*, event: Event, agenda: list[dict[str, Any]], people: dict[str, Per
         return
     by_title = {spec["title"][SOURCE_LANGUAGE]: spec for spec in agenda}
     for session in event.sessions.all():
-        spec = by_title.get(session.title_en or "")
+        spec = by_title.get(getattr(session, f"title_{SOURCE_LANGUAGE}") or "")
         if spec is not None:
             _fill(session, {"title": spec["title"], "description": spec["description"]})
 
