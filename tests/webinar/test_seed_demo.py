@@ -247,3 +247,23 @@ def test_seed_demo_fills_missing_translations_of_an_older_demo_only_where_untouc
     assert break_.title_fr == "Pause"
     assert (opening.title_en, opening.title_fr) == ("Welcome", "")
     assert sahel.objectives_ar.splitlines()[0].startswith("تحديد التحديات القانونية")
+
+
+def test_seed_demo_gives_an_older_upcoming_demo_its_registrations_to_approve():
+    call_command("seed_demo")
+    # An older demo made the upcoming webinar with automatic approval and no registrations.
+    Registration.objects.filter(event__slug="demo-upcoming").delete()
+    Event.objects.filter(slug="demo-upcoming").update(approval_mode=Event.ApprovalMode.AUTOMATIC)
+    call_command("seed_demo")
+    assert dict(Event.objects.values_list("slug", "approval_mode")) == {
+        "north-africa": Event.ApprovalMode.AUTOMATIC,
+        "sahel-sahara-2020": Event.ApprovalMode.AUTOMATIC,
+        "demo-upcoming": Event.ApprovalMode.MANUAL,
+    }
+    assert (
+        Registration.objects.filter(
+            event__slug="demo-upcoming", status=Registration.Status.PENDING
+        ).count()
+        == 8
+    )
+    assert Registration.objects.count() == 47 + 124 + 29

@@ -11,7 +11,6 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from reports import services
 from reports.models import ReportBuild
 from webinar.models import Event
 
@@ -25,10 +24,12 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 def test_demo_report_builds_without_fallback(slug, language, django_capture_on_commit_callbacks):
     call_command("seed_demo", verbosity=0)
     event = Event.objects.get(slug=slug)
-    # Raises MissingTranslations if any text of the report lacks this language.
+    out = io.StringIO()
+    # Without --allow-fallback: the command refuses if a text of the report lacks the language.
     with django_capture_on_commit_callbacks(execute=True):
-        build = services.report_build_request(event=event, language=language)
-    build.refresh_from_db()
+        call_command("build_report", slug, "--language", language, stdout=out, stderr=io.StringIO())
+    build = ReportBuild.objects.get(pk=int(out.getvalue()))
+    assert (build.event, build.language, build.allow_fallback) == (event, language, False)
     assert (build.status, build.error, build.fallback_fields) == (
         ReportBuild.Status.SUCCEEDED,
         "",
