@@ -224,6 +224,7 @@ class OutgoingMail(models.Model):
         REMINDER = "reminder", _("Reminder")
         ALREADY_REGISTERED = "already_registered", _("Already registered")
         CUSTOM = "custom", _("Custom message")
+        CERTIFICATE = "certificate", _("Certificate of attendance")
 
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="mails", verbose_name=_("registration")

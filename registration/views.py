@@ -143,7 +143,15 @@ def _manage_context(registration: Registration, token: str) -> dict:
         and event.ends_at > timezone.now(),
         "can_cancel": registration.status in services.ACTIONS["cancel"][0],
         "can_edit": event.ends_at > timezone.now(),
+        "certificates": _certificates(registration),
     }
+
+
+def _certificates(registration: Registration) -> list:
+    # The certificates app builds on registrations; read here only to offer the download.
+    from certificates.selectors import registration_certificates
+
+    return registration_certificates(registration=registration)
 
 
 def manage(request, token: str):

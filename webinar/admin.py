@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from certificates.admin import EventCertificatesAdminMixin
 from sessions.admin import EventAgendaAdminMixin, SessionInline
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event, Organisation, Series, User
@@ -45,7 +46,9 @@ class SeriesAdmin(MissingTranslationsMixin, TranslationAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(EventAgendaAdminMixin, MissingTranslationsMixin, TranslationAdmin):
+class EventAdmin(
+    EventCertificatesAdminMixin, EventAgendaAdminMixin, MissingTranslationsMixin, TranslationAdmin
+):
     translated_fields = ("title", "summary", "description", "objectives", "region")
     list_display = [
         "title",
@@ -63,3 +66,4 @@ class EventAdmin(EventAgendaAdminMixin, MissingTranslationsMixin, TranslationAdm
     date_hierarchy = "starts_at"
     inlines = [SessionInline]
     formfield_overrides = HTTPS_URL_FIELDS
+    actions = [*EventAgendaAdminMixin.actions, *EventCertificatesAdminMixin.actions]

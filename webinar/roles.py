@@ -35,6 +35,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "recommendation": ALL,
             "reportbuild": ("add", "view", "download", "publish"),
         },
+        "certificates": {
+            "certificate": ("view", "issue", "revoke", "download"),
+            "certificatebatch": ("view",),
+            "certificatesettings": ALL,
+            "certificatelog": ("view",),
+        },
     },
     RAPPORTEURS: {
         "webinar": {"series": ("view",), "event": ("view",), "organisation": ("view",)},

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "registration",
     "sessions.apps.AgendaConfig",
     "reports",
+    "certificates",
 ]
 
 MIDDLEWARE = [
@@ -258,6 +259,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.sweep_builds",
         "schedule": 60.0,
     },
+    "certificates-sweep-batches": {
+        "task": "certificates.sweep_batches",
+        "schedule": 60.0,
+    },
     "registration-schedule-reminders": {
         "task": "registration.schedule_reminders",
         "schedule": 300.0,
@@ -277,6 +282,19 @@ REPORT_BUILD_STALE_SECONDS = env.int("REPORT_BUILD_STALE_SECONDS", default=90)
 REPORT_BUILD_REQUEUE_SECONDS = env.int("REPORT_BUILD_REQUEUE_SECONDS", default=120)
 # Archival PDF (PDF/A-3u: embedded fonts, Unicode text); empty for plain PDF.
 REPORT_PDF_VARIANT = env.str("REPORT_PDF_VARIANT", default="pdf/a-3u")
+
+# --- Certificates ---------------------------------------------------------------------------
+
+# Tagged and archival: a ministry files the certificate; a screen reader reads it.
+CERTIFICATE_PDF_VARIANT = env.str("CERTIFICATE_PDF_VARIANT", default="pdf/a-3a")
+# Certificates rendered between two progress writes (and per database transaction).
+CERTIFICATE_BATCH_SIZE = env.int("CERTIFICATE_BATCH_SIZE", default=50)
+# 2,000 certificates take about ... s on one core (bench/bench_certificates.py).
+CERTIFICATE_BATCH_SOFT_TIME_LIMIT = env.int("CERTIFICATE_BATCH_SOFT_TIME_LIMIT", default=1800)
+CERTIFICATE_BATCH_TIME_LIMIT = env.int("CERTIFICATE_BATCH_TIME_LIMIT", default=1860)
+CERTIFICATE_BATCH_STALE_SECONDS = env.int("CERTIFICATE_BATCH_STALE_SECONDS", default=120)
+# Verification page look-ups per client address per 10 minutes.
+CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=60)
 
 # --- Registration ---------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("health/", views.health_view, name="health"),
     path("reports/", include("reports.urls")),
+    path("", include("certificates.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,134 @@
+"""One certificate as one A4 landscape page: HTML from a template, PDF by WeasyPrint.
+
+The page goes through the report's pipeline (``reports.pdf``): the restricted URL fetcher
+serves the project's static files and, from memory, this render's QR code and signature.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from babel.numbers import format_decimal
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from certificates.images import signature_format
+from certificates.models import Certificate, CertificateSettings
+from reports.pdf import GENERATED_BASE_URL, render_pdf
+from webinar.locale import format_date
+from webinar.models import Event
+
+
+def verification_url(*, number: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("certificates:verify", kwargs={"number": number})
+
+
+def qr_svg(url: str) -> bytes:
+    """The address as a QR code in SVG (vector: sharp at any print size)."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", border=0, scale=4, xmldecl=False)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """What every page of an event shares, read once per batch: the organisers, and the
+    signatory with their signature image (from storage, checked again)."""
+
+    name: str
+    titles: dict[str, str]
+    signature: tuple[bytes, str] | None
+    organisers: tuple[str, ...] = ()
+
+    @classmethod
+    def for_event(cls, event: Event) -> Signatory:
+        organisers = tuple(str(o) for o in event.series.organisers.all())
+        row = CertificateSettings.objects.filter(event=event).first()
+        if row is None:
+            return cls(name="", titles={}, signature=None, organisers=organisers)
+        signature = None
+        if row.signature:
+            with default_storage.open(row.signature.name, "rb") as handle:
+                content = handle.read()
+            # Checked again at render time: the file in storage may not be what was uploaded.
+            content_type = signature_format(io.BytesIO(content))
+            signature = (content, content_type)
+        titles = {code: row.signatory_title(code) for code, _name in settings.LANGUAGES}
+        return cls(
+            name=row.signatory_name, titles=titles, signature=signature, organisers=organisers
+        )
+
+
+def hours_text(minutes: int, language: str) -> str:
+    """"2.5 hours" / "2,5 heures" / "2٫5 ..." by the language's number format."""
+    hours = round(minutes / 60, 1)
+    number = format_decimal(hours, format="#,##0.#", locale=language)
+    # ngettext needs an integer: 1 hour, 1.5 hours, 2 hours.
+    count = 1 if hours == 1 else 2
+    return ngettext("%(hours)s hour", "%(hours)s hours", count) % {"hours": number}
+
+
+def certificate_render_context(*, certificate: Certificate, signatory: Signatory) -> dict:
+    """Call inside ``translation.override(certificate.language)``."""
+    event = certificate.event
+    language = certificate.language
+    statements = {
+        Certificate.Kind.ATTENDANCE: _("attended"),
+        Certificate.Kind.SPEAKER: _("participated as speaker in"),
+        Certificate.Kind.MODERATOR: _("participated as moderator in"),
+    }
+    titles = {
+        Certificate.Kind.ATTENDANCE: _("Certificate of attendance"),
+        Certificate.Kind.SPEAKER: _("Certificate of participation"),
+        Certificate.Kind.MODERATOR: _("Certificate of participation"),
+    }
+    return {
+        "certificate": certificate,
+        "event": event,
+        "series": event.series,
+        "language": language,
+        "rtl": translation.get_language_bidi(),
+        "title": titles[certificate.kind],
+        "statement": statements[certificate.kind],
+        "event_date": format_date(event.starts_at, language=language, zone=event.time_zone),
+        "hours": hours_text(certificate.minutes, language),
+        "issued_on": format_date(certificate.issued_at, language=language, zone=event.time_zone),
+        "organisers": signatory.organisers,
+        "signatory_name": signatory.name,
+        "signatory_title": signatory.titles.get(language, ""),
+        "has_signature": signatory.signature is not None,
+        "verify_url": verification_url(number=certificate.number),
+        "generated": GENERATED_BASE_URL,
+    }
+
+
+def certificate_html(*, certificate: Certificate, signatory: Signatory) -> str:
+    with translation.override(certificate.language):
+        context = certificate_render_context(certificate=certificate, signatory=signatory)
+        return render_to_string("certificates/certificate.html", context)
+
+
+def certificate_generated(*, certificate: Certificate, signatory: Signatory) -> dict:
+    """The images this page loads from memory: its QR code and the signature."""
+    generated = {"qr.svg": (qr_svg(verification_url(number=certificate.number)), "image/svg+xml")}
+    if signatory.signature is not None:
+        generated["signature"] = signatory.signature
+    return generated
+
+
+def certificate_pdf(*, certificate: Certificate, signatory: Signatory) -> bytes:
+    rendered = render_pdf(
+        html=certificate_html(certificate=certificate, signatory=signatory),
+        language=certificate.language,
+        generated=certificate_generated(certificate=certificate, signatory=signatory),
+        pdf_variant=settings.CERTIFICATE_PDF_VARIANT or None,
+    )
+    return rendered.content
