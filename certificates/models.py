@@ -38,15 +38,9 @@ class CertificateSettings(models.Model):
         verbose_name=_("event"),
     )
     signatory_name = models.CharField(_("signatory's name"), max_length=200, blank=True)
-    signatory_title_en = models.CharField(
-        _("signatory's title (en)"), max_length=300, blank=True
-    )
-    signatory_title_fr = models.CharField(
-        _("signatory's title (fr)"), max_length=300, blank=True
-    )
-    signatory_title_ar = models.CharField(
-        _("signatory's title (ar)"), max_length=300, blank=True
-    )
+    signatory_title_en = models.CharField(_("signatory's title (en)"), max_length=300, blank=True)
+    signatory_title_fr = models.CharField(_("signatory's title (fr)"), max_length=300, blank=True)
+    signatory_title_ar = models.CharField(_("signatory's title (ar)"), max_length=300, blank=True)
     signature = models.ImageField(
         _("signature image"),
         upload_to="certificates/signatures/",
@@ -165,7 +159,6 @@ class CertificateLog(models.Model):
     class Action(models.TextChoices):
         ISSUED = "issued", _("Issued")
         REVOKED = "revoked", _("Revoked")
-        RENDERED = "rendered", _("Rendered")
         MAILED = "mailed", _("Mail queued")
 
     certificate = models.ForeignKey(

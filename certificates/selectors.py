@@ -59,9 +59,7 @@ def registration_certificates(*, registration: Registration) -> list[Certificate
 
 
 def certificate_for_verification(*, number: str) -> Certificate | None:
-    return (
-        Certificate.objects.select_related("event", "replaced_by").filter(number=number).first()
-    )
+    return Certificate.objects.select_related("event", "replaced_by").filter(number=number).first()
 
 
 def event_latest_batch(*, event: Event) -> CertificateBatch | None:

@@ -62,7 +62,9 @@ def _batch_payload(batch: CertificateBatch) -> dict:
 @never_cache
 @staff_permission_required("certificates.view_certificatebatch")
 def batch_status(request, pk: int):
-    batch = get_object_or_404(CertificateBatch.objects.select_related("event", "requested_by"), pk=pk)
+    batch = get_object_or_404(
+        CertificateBatch.objects.select_related("event", "requested_by"), pk=pk
+    )
     if request.GET.get("format") == "json":
         return JsonResponse(_batch_payload(batch))
     return render(

@@ -98,9 +98,7 @@ def _store(certificate: Certificate, content: bytes) -> bool:
         default_storage.delete(name)
     stored = default_storage.save(name, ContentFile(content))
     with transaction.atomic():
-        recorded = Certificate.objects.filter(
-            pk=certificate.pk, revoked_at=None, file=""
-        ).update(
+        recorded = Certificate.objects.filter(pk=certificate.pk, revoked_at=None, file="").update(
             file=stored,
             sha256=hashlib.sha256(content).hexdigest(),
             rendered_at=timezone.now(),
@@ -142,11 +140,7 @@ def batch_run(*, batch_id: int) -> CertificateBatch | None:
     try:
         signatory = Signatory.for_event(event)
         while True:
-            chunk = list(
-                _pending(event.pk)
-                .select_related("registration")
-                .order_by("pk")[:size]
-            )
+            chunk = list(_pending(event.pk).select_related("registration").order_by("pk")[:size])
             if not chunk:
                 break
             rendered = 0

@@ -227,7 +227,12 @@ def certificate_reissue(*, certificate: Certificate, user=None) -> Certificate |
             _("Reissued as %(number)s.") % {"number": new.number},
             user,
         )
-        _log([new], CertificateLog.Action.ISSUED, _("Replaces %(number)s.") % {"number": old.number}, user)
+        _log(
+            [new],
+            CertificateLog.Action.ISSUED,
+            _("Replaces %(number)s.") % {"number": old.number},
+            user,
+        )
         certificates_render_pending(event=event, requested_by=user)
     certificate.refresh_from_db()
     return new

@@ -9,14 +9,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from certificates.images import signature_format
 from certificates.models import Certificate, CertificateSettings
@@ -68,12 +66,13 @@ class Signatory:
 
 
 def hours_text(minutes: int, language: str) -> str:
-    """"2.5 hours" / "2,5 heures" / "2٫5 ..." by the language's number format."""
-    hours = round(minutes / 60, 1)
-    number = format_decimal(hours, format="#,##0.#", locale=language)
-    # ngettext needs an integer: 1 hour, 1.5 hours, 2 hours.
-    count = 1 if hours == 1 else 2
-    return ngettext("%(hours)s hour", "%(hours)s hours", count) % {"hours": number}
+    """ "2.5 hours", "2,5 heures", "ساعتان": CLDR's units, with each language's plural rules
+    (which gettext cannot apply to decimals)."""
+    from babel.units import format_unit
+
+    return format_unit(
+        round(minutes / 60, 1), "duration-hour", length="long", format="#,##0.#", locale=language
+    )
 
 
 def certificate_render_context(*, certificate: Certificate, signatory: Signatory) -> dict:
@@ -81,9 +80,9 @@ def certificate_render_context(*, certificate: Certificate, signatory: Signatory
     event = certificate.event
     language = certificate.language
     statements = {
-        Certificate.Kind.ATTENDANCE: _("attended"),
-        Certificate.Kind.SPEAKER: _("participated as speaker in"),
-        Certificate.Kind.MODERATOR: _("participated as moderator in"),
+        Certificate.Kind.ATTENDANCE: _("attended the webinar"),
+        Certificate.Kind.SPEAKER: _("participated as speaker in the webinar"),
+        Certificate.Kind.MODERATOR: _("participated as moderator in the webinar"),
     }
     titles = {
         Certificate.Kind.ATTENDANCE: _("Certificate of attendance"),

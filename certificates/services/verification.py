@@ -28,6 +28,8 @@ def verification_rate_limited(*, client_address: str) -> bool:
             cache.set(key, 1, RATE_WINDOW_SECONDS)
             attempts = 1
     except Exception as exc:  # any cache backend's outage
-        logger.warning("verification rate limit off, the cache failed: %s: %s", type(exc).__name__, exc)
+        logger.warning(
+            "verification rate limit off, the cache failed: %s: %s", type(exc).__name__, exc
+        )
         return False
     return attempts > limit

@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registration', '0004_question_languages'),
+        ("registration", "0004_question_languages"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outgoingmail',
-            name='kind',
-            field=models.CharField(choices=[('received', 'Registration received (pending approval)'), ('approved', 'Approved'), ('waitlisted', 'Waiting list'), ('promoted', 'Promoted from the waiting list'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled'), ('reminder', 'Reminder'), ('already_registered', 'Already registered'), ('custom', 'Custom message'), ('certificate', 'Certificate of attendance')], max_length=20, verbose_name='kind'),
+            model_name="outgoingmail",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("received", "Registration received (pending approval)"),
+                    ("approved", "Approved"),
+                    ("waitlisted", "Waiting list"),
+                    ("promoted", "Promoted from the waiting list"),
+                    ("rejected", "Rejected"),
+                    ("cancelled", "Cancelled"),
+                    ("reminder", "Reminder"),
+                    ("already_registered", "Already registered"),
+                    ("custom", "Custom message"),
+                    ("certificate", "Certificate of attendance"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]
