@@ -208,7 +208,9 @@ def test_sweeper_requeues_a_silent_batch_and_fails_one_out_of_attempts(past_even
 
 
 def _text(content: bytes) -> str:
-    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages)
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages
+    )
 
 
 @pytest.mark.parametrize(
@@ -219,9 +221,7 @@ def _text(content: bytes) -> str:
         ("ar", "ورشة عمل حول بيانات الهجرة", []),
     ],
 )
-def test_pdf_text_has_name_event_and_number_in_each_language(
-    past_event, language, title, phrases
-):
+def test_pdf_text_has_name_event_and_number_in_each_language(past_event, language, title, phrases):
     setattr(past_event, f"title_{language}", title)
     past_event.save()
     RegistrationFactory(

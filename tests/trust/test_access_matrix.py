@@ -14,6 +14,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from certificates import services as certificate_services
+from certificates.models import Certificate, CertificateBatch, CertificateSettings
 from registration.links import registration_token
 from reports import services as report_services
 from reports.models import ReportBuild
@@ -44,6 +46,7 @@ STAFF_ONLY_VIEW = per_role(LOGIN, LOGIN, 200, 200, 200)
 ORGANISER_ONLY = per_role(LOGIN, LOGIN, 403, 200, 200)
 SUPERUSER_ONLY = per_role(LOGIN, LOGIN, 403, 403, 200)
 REPORT_STAFF = per_role(LOGIN, 403, 200, 200, 200)
+CERTIFICATE_STAFF = per_role(LOGIN, 403, 403, 200, 200)
 
 
 @pytest.fixture
@@ -69,7 +72,19 @@ def world(settings):
     revoked_token = revoked.share_token
     report_services.report_build_revoke(build=revoked)
     token = registration_token(registration=registration)
+    registration.attended = True
+    registration.save()
+    RegistrationFactory(event=event, email="revoked@example.org", attended=True)
+    certificate_services.certificates_issue(event=event)
+    certificate = Certificate.objects.get(registration=registration)
+    certificate.file = default_storage.save(certificate.storage_name(), ContentFile(b"%PDF"))
+    certificate.save()
+    revoked_certificate = Certificate.objects.exclude(pk=certificate.pk).get()
+    certificate_services.certificate_revoke(certificate=revoked_certificate, reason="matrix")
+    CertificateSettings.objects.create(event=event, signatory_name="Signatory")
     return {
+        "certificate": certificate, "revoked_certificate": revoked_certificate,
+        "certificate_batch": CertificateBatch.objects.get(),
         "event": event, "session": session, "registration": registration, "token": token,
         "question": question, "report": report, "build": build,
         "share": build.share_token, "revoked_share": revoked_token,
@@ -117,6 +132,27 @@ def matrix(w) -> dict[str, tuple[str, dict]]:
         "shared report": (f"/reports/shared/{w['share']}/", every(200)),
         "revoked share link": (f"/reports/shared/{w['revoked_share']}/", every(404)),
         "unknown share link": ("/reports/shared/not-a-token/", every(404)),
+        # Certificates: verification is public; the batch page and the ZIP are organisers'.
+        "certificate verification": (f"/certificates/{w['certificate'].number}/", every(200)),
+        "revoked certificate": (f"/certificates/{w['revoked_certificate'].number}/", every(200)),
+        "unknown certificate": ("/certificates/ZZZZZZZZZZ/", every(404)),
+        "certificate download, personal link": (
+            f"/registrations/{t}/certificates/{w['certificate'].number}.pdf",
+            every(200),
+        ),
+        "certificate download, forged link": (
+            f"/registrations/1:forged/certificates/{w['certificate'].number}.pdf",
+            every(404),
+        ),
+        "certificate batch": (
+            f"/certificates/batches/{w['certificate_batch'].pk}/",
+            CERTIFICATE_STAFF,
+        ),
+        "certificate batch json": (
+            f"/certificates/batches/{w['certificate_batch'].pk}/?format=json",
+            CERTIFICATE_STAFF,
+        ),
+        "certificates zip": (f"/certificates/events/{e}/certificates.zip", CERTIFICATE_STAFF),
         # The admin.
         "admin index": ("/admin/", STAFF_ONLY_VIEW),
         "events": ("/admin/webinar/event/", STAFF_ONLY_VIEW),
@@ -154,6 +190,21 @@ def matrix(w) -> dict[str, tuple[str, dict]]:
         "report build page": (f"/admin/reports/report/{w['report'].pk}/build/", STAFF_ONLY_VIEW),
         "report builds": ("/admin/reports/reportbuild/", STAFF_ONLY_VIEW),
         "report build add": ("/admin/reports/reportbuild/add/", STAFF_ONLY_VIEW),
+        "certificates": ("/admin/certificates/certificate/", ORGANISER_ONLY),
+        "certificate change": (
+            f"/admin/certificates/certificate/{w['certificate'].pk}/change/",
+            ORGANISER_ONLY,
+        ),
+        "certificate add (issued, never typed in)": (
+            "/admin/certificates/certificate/add/",
+            per_role(LOGIN, LOGIN, 403, 403, 403),
+        ),
+        "certificate batches": ("/admin/certificates/certificatebatch/", ORGANISER_ONLY),
+        "certificate settings": ("/admin/certificates/certificatesettings/", ORGANISER_ONLY),
+        "certificate settings add": (
+            "/admin/certificates/certificatesettings/add/",
+            ORGANISER_ONLY,
+        ),
     }
 
 
@@ -208,6 +259,8 @@ COVERED = {
     "agenda:agenda_ics", "agenda:agenda_json", "agenda:speakers", "agenda:session_detail",
     "agenda:session_ics", "agenda:agenda_schema",
     "reports:build_status", "reports:download", "reports:shared",
+    "certificates:verify", "certificates:batch_status", "certificates:event_zip",
+    "certificates:personal_download",
 }  # fmt: skip
 
 
