@@ -123,11 +123,19 @@ def certificate_generated(*, certificate: Certificate, signatory: Signatory) -> 
     return generated
 
 
-def certificate_pdf(*, certificate: Certificate, signatory: Signatory) -> bytes:
+def new_font_config():
+    """One per batch: the fonts are looked up once for all its pages."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def certificate_pdf(*, certificate: Certificate, signatory: Signatory, font_config=None) -> bytes:
     rendered = render_pdf(
         html=certificate_html(certificate=certificate, signatory=signatory),
         language=certificate.language,
         generated=certificate_generated(certificate=certificate, signatory=signatory),
         pdf_variant=settings.CERTIFICATE_PDF_VARIANT or None,
+        font_config=font_config,
     )
     return rendered.content
