@@ -329,7 +329,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         if request.method == "POST" and "plan" in request.POST:
             try:
                 plan = signing.loads(request.POST["plan"], salt=PLAN_SALT, max_age=PLAN_MAX_AGE)
-            except signing.BadSignature:
+                plan["rows"]  # a preview signed before this layout of plan: upload again
+            except (signing.BadSignature, KeyError, TypeError):
                 messages.error(request, _("The preview has expired; upload the file again."))
                 return redirect(here)
             event = get_object_or_404(Event, pk=plan["event"])
@@ -356,23 +357,24 @@ class RegistrationAdmin(admin.ModelAdmin):
                 + f"?event__id__exact={event.pk}"
             )
         clear_form = AttendanceClearForm(request.POST if "clear" in request.POST else None)
-        if clear_form.is_bound:
-            if clear_form.is_valid():
-                event = clear_form.cleaned_data["event"]
-                count = services.event_clear_attendance(event=event)
-                messages.success(
-                    request,
-                    ngettext(
-                        "Attendance of %(event)s cleared (%(n)s import forgotten).",
-                        "Attendance of %(event)s cleared (%(n)s imports forgotten).",
-                        count,
-                    )
-                    % {"n": count, "event": event},
+        if clear_form.is_bound and clear_form.is_valid():
+            event = clear_form.cleaned_data["event"]
+            count = services.event_clear_attendance(event=event)
+            messages.success(
+                request,
+                ngettext(
+                    "Attendance of %(event)s cleared (%(n)s import forgotten).",
+                    "Attendance of %(event)s cleared (%(n)s imports forgotten).",
+                    count,
                 )
-                return redirect(here)
-        upload = request.POST if "clear" not in request.POST else None
-        form = AttendanceUploadForm(upload or None, request.FILES or None)
-        if request.method == "POST" and form.is_bound and form.is_valid():
+                % {"n": count, "event": event},
+            )
+            return redirect(here)
+        uploading = request.method == "POST" and not clear_form.is_bound
+        form = AttendanceUploadForm(
+            request.POST if uploading else None, request.FILES if uploading else None
+        )
+        if form.is_bound and form.is_valid():
             event = form.cleaned_data["event"]
             upload_file = form.cleaned_data["file"]
             try:
@@ -394,7 +396,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                     }
                 )
         context["form"] = form
-        context["clear_form"] = clear_form if clear_form.is_bound else AttendanceClearForm()
+        context["clear_form"] = clear_form
         return TemplateResponse(request, "admin/registration/import_attendance.html", context)
 
 

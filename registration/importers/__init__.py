@@ -125,6 +125,9 @@ class AttendancePlan:
     def matched(self) -> list[PlanRow]:
         return [row for row in self.rows if row.registration is not None]
 
+    def pairs(self) -> list[tuple[PlanRow, Registration]]:
+        return [(row, row.registration) for row in self.rows if row.registration is not None]
+
     @property
     def unmatched(self) -> list[PlanRow]:
         return [row for row in self.rows if row.registration is None]
@@ -138,21 +141,21 @@ class AttendancePlan:
         return ", ".join(str(attendance_import) for attendance_import in self.earlier_imports)
 
     def people(self, *, confirmed: set[int] | None = None) -> list[PersonTime]:
-        """What applying records; name matches only where confirmed (row indexes)."""
+        """What applying records; name matches only where confirmed (indexes in ``matched``),
+        all of them when ``confirmed`` is None."""
         return [
             PersonTime(
-                registration_id=row.registration.pk,
+                registration_id=registration.pk,
                 intervals=tuple(row.intervals),
                 untimed_minutes=row.attendee.untimed_minutes,
                 matched_by=row.matched_by,
             )
-            for index, row in enumerate(self.rows)
-            if row.registration is not None
-            and (not row.needs_confirmation or confirmed is None or index in confirmed)
+            for index, (row, registration) in enumerate(self.pairs())
+            if not row.needs_confirmation or confirmed is None or index in confirmed
         ]
 
     def minutes_by_registration(self) -> dict[int, int]:
-        return {row.registration.pk: row.minutes for row in self.matched}
+        return {registration.pk: row.minutes for row, registration in self.pairs()}
 
     def payload(self, *, event: Event) -> dict:
         """What the preview's form carries (signed) to the apply step: no names, no addresses."""
@@ -162,13 +165,8 @@ class AttendancePlan:
             "sha256": self.file_sha256,
             "layout": self.layout,
             "rows": [
-                [
-                    row.registration.pk,
-                    str(row.matched_by),
-                    row.intervals,
-                    row.attendee.untimed_minutes,
-                ]
-                for row in self.matched
+                [registration.pk, str(row.matched_by), row.intervals, row.attendee.untimed_minutes]
+                for row, registration in self.pairs()
             ],
         }
 
@@ -212,10 +210,8 @@ def attendance_plan(*, event: Event, data: bytes, file_name: str = "") -> Attend
     registrations = list(event.registrations.filter(anonymised_at=None))
     by_email = {r.email.lower(): r for r in registrations}
     by_name: dict[tuple[str, ...], list[Registration]] = defaultdict(list)
-    for registration in registrations:
-        by_name[name_key(f"{registration.first_name} {registration.last_name}")].append(
-            registration
-        )
+    for registrant in registrations:
+        by_name[name_key(f"{registrant.first_name} {registrant.last_name}")].append(registrant)
     cap = event_length_minutes(event=event)
     plan = AttendancePlan(
         layout=report.layout,
@@ -226,7 +222,8 @@ def attendance_plan(*, event: Event, data: bytes, file_name: str = "") -> Attend
         earlier_imports=earlier,
     )
     for attendee in sorted(report.attendees.values(), key=lambda a: (a.name.casefold(), a.key)):
-        registration, matched_by = None, ""
+        registration: Registration | None = None
+        matched_by = ""
         for email in [attendee.email, *sorted(attendee.other_emails)]:
             if email and email in by_email:
                 registration, matched_by = by_email[email], AttendanceRecord.MatchedBy.EMAIL
@@ -259,17 +256,17 @@ def _totals_after(*, plan: AttendancePlan, cap: int) -> None:
     """Each matched registrant's minutes once applied: with this report and the earlier ones."""
     intervals: dict[int, list[tuple[int, int]]] = defaultdict(list)
     untimed: dict[int, float] = defaultdict(float)
-    ids = {row.registration.pk for row in plan.matched}
+    ids = {registration.pk for _row, registration in plan.pairs()}
     for record in AttendanceRecord.objects.filter(
         attendance_import__in=plan.earlier_imports, registration_id__in=ids
     ):
         intervals[record.registration_id] += [tuple(pair) for pair in record.intervals]
         untimed[record.registration_id] += record.untimed_minutes
-    for row in plan.matched:
-        intervals[row.registration.pk] += row.intervals
-        untimed[row.registration.pk] += row.attendee.untimed_minutes
-    for row in plan.matched:
-        pk = row.registration.pk
+    for row, registration in plan.pairs():
+        intervals[registration.pk] += row.intervals
+        untimed[registration.pk] += row.attendee.untimed_minutes
+    for row, registration in plan.pairs():
+        pk = registration.pk
         row.minutes_after = attendance_minutes(
             intervals=intervals[pk], untimed_minutes=untimed[pk], cap_minutes=cap
         )

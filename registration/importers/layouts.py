@@ -20,7 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from django.utils.translation import gettext as _
+
+from registration.importers.decoding import ImportFileError
 from registration.importers.values import (
     RawTimestamp,
     fold,
@@ -54,6 +58,7 @@ def _words(text: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=2048)
 def column_role(header: str) -> str | None:
     """What a column holds, from its header in en, fr, ar, es, pt, de or pl; None if unknown."""
     h = " ".join(_words(header))
@@ -121,7 +126,9 @@ class Table:
 
 def _header_roles(cells: list[str]) -> dict[str, int]:
     roles: dict[str, int] = {}
-    for index, cell in enumerate(cells):
+    for index, cell in enumerate(cells[:_CLASSIFIED_COLUMNS]):
+        if len(cell) > 80:
+            continue
         role = column_role(cell)
         if role and role not in roles:
             roles[role] = index
@@ -129,9 +136,23 @@ def _header_roles(cells: list[str]) -> dict[str, int]:
 
 
 def _is_header(cells: list[str]) -> bool:
+    cells = cells[:_CLASSIFIED_COLUMNS]
     if any(looks_like_email(c) or parse_timestamp(c) for c in cells):
         return False
     return len(_header_roles(cells)) >= 2
+
+
+# Columns looked at to recognise a table (Zoom adds one per registration question after these).
+_CLASSIFIED_COLUMNS = 30
+
+
+# A report has a handful of tables; a file cut into more is not one (and each table costs a look
+# at its columns, so this also bounds the work).
+MAX_TABLES = 200
+# A header follows a blank row or a section title, or comes within the first rows after one
+# (Zoom's webinar report: "Report Generated:" then the "Topic" header; a meeting block's one row
+# then the participants' header). Later rows of a table are data: checked no further.
+_HEADER_WITHIN = 3
 
 
 def split_tables(rows: list[list[str]]) -> list[Table]:
@@ -144,7 +165,12 @@ def split_tables(rows: list[list[str]]) -> list[Table]:
             current = None
         elif len(filled) == 1 and cells[0]:
             section, numbered, current = filled[0], _is_numbered(filled[0]), None
-        elif current is None or _is_header(cells):
+        elif current is None or (len(current.rows) < _HEADER_WITHIN and _is_header(cells)):
+            if len(tables) >= MAX_TABLES:
+                raise ImportFileError(
+                    _("The file has more than %(limit)s separate tables; a report has a few.")
+                    % {"limit": MAX_TABLES}
+                )
             current = Table(section=section, numbered=numbered, header=cells)
             tables.append(current)
         else:
@@ -231,42 +257,59 @@ class _Reader:
     # --- tables ---
 
     def _columns(self, table: Table) -> dict[str, int]:
+        """Column roles from the header's names, completed from the values where unknown."""
         roles = _header_roles(table.header)
-        sample = table.rows[:200]
-        width = max([len(table.header), *(len(r) for r in sample)]) if sample else 0
+        sample = table.rows[:50]
+        width = min(
+            _CLASSIFIED_COLUMNS, max([len(table.header), *(len(r) for r in sample)], default=0)
+        )
+        cache: dict[str, list[int]] = {}
 
-        def share(index: int, test) -> float:
-            values = [r[index] for r in sample if index < len(r) and r[index]]
-            return sum(1 for v in values if test(v)) / len(values) if values else 0.0
+        def columns(key: str, test, threshold: float) -> list[int]:
+            if key not in cache:
+                found = []
+                for index in range(width):
+                    values = [r[index] for r in sample if index < len(r) and r[index]]
+                    if values and sum(1 for v in values if test(v)) >= threshold * len(values):
+                        found.append(index)
+                cache[key] = found
+            return cache[key]
 
-        emails = [i for i in range(width) if share(i, looks_like_email) >= 0.5]
-        times = [i for i in range(width) if share(i, parse_timestamp) >= 0.6]
-        durations = [
-            i
-            for i in range(width)
-            if i not in times and share(i, lambda v: not v.isdigit() and parse_minutes(v)) >= 0.6
-        ]
-        if table.numbered and width >= 7 and 5 in emails and {1, 2} <= set(times):
-            # Teams' "Participants", whatever its language: Name, First join, Last leave,
-            # In-meeting duration, Email, Participant ID (UPN), Role.
-            return {"name": 0, "join": 1, "leave": 2, "total": 3, "email": 4, "upn": 5}
-        if table.numbered and width >= 5 and 4 in emails and {1, 2} <= set(times):
-            # Teams' "In-Meeting Activities": Name, Join time, Leave time, Duration, Email, Role.
-            return {"name": 0, "join": 1, "leave": 2, "duration": 3, "email": 4}
-        if "email" not in roles and "upn" not in roles and emails:
-            roles["email"] = emails[0]
-            if len(emails) > 1:
-                roles["upn"] = emails[1]
-        timed = {"join", "leave", "timestamp", "duration", "total"}
-        if not timed & set(roles):
-            if len(times) >= 2:
-                roles["join"], roles["leave"] = times[0], times[1]
+        def emails() -> list[int]:
+            return columns("email", looks_like_email, 0.5)
+
+        def times() -> list[int]:
+            return columns("time", parse_timestamp, 0.6)
+
+        known = set(roles)
+        identity = {"email", "upn"} & known
+        timed = {"join", "leave", "timestamp", "duration", "total"} & known
+        if table.numbered and width >= 5 and {1, 2} <= set(times()):
+            if width >= 7 and 5 in emails():
+                # Teams' "Participants", whatever its language: Name, First join, Last leave,
+                # In-meeting duration, Email, Participant ID (UPN), Role.
+                return {"name": 0, "join": 1, "leave": 2, "total": 3, "email": 4, "upn": 5}
+            if 4 in emails():
+                # Teams' "In-Meeting Activities": Name, Join, Leave, Duration, Email, Role.
+                return {"name": 0, "join": 1, "leave": 2, "duration": 3, "email": 4}
+        if not identity and emails():
+            roles["email"] = emails()[0]
+            if len(emails()) > 1:
+                roles["upn"] = emails()[1]
+        if not timed:
+            if len(times()) >= 2:
+                roles["join"], roles["leave"] = times()[0], times()[1]
+            durations = [
+                i
+                for i in columns("duration", lambda v: not v.isdigit() and parse_minutes(v), 0.6)
+                if i not in times()
+            ]
             if durations:
                 roles["duration"] = durations[0]
         if "name" not in roles and "first_name" not in roles and sample:
             taken = set(roles.values())
             for index in range(width):
-                if index not in taken and index not in emails and index not in times:
+                if index not in taken and index not in emails() and index not in times():
                     roles["name"] = index
                     break
         return roles

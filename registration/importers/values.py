@@ -1,14 +1,15 @@
 """Reading one cell of an attendance report: durations, timestamps, e-mail addresses, names.
 
-Every reader here walks its text once, character by character or token by token, and never
-runs a backtracking pattern: report cells come from outside and one pathological cell must not
-stall the process (``re`` holds the GIL while it matches). Cells are also capped in length
-before they get here (see ``decoding.MAX_CELL_CHARS``).
+Every reader here walks its text once and never runs a backtracking pattern: report cells come
+from outside and one pathological cell must not stall the process (``re`` holds the GIL while
+it matches). Cells are capped in length before they get here (``decoding.MAX_CELL_CHARS``), and
+durations and timestamps longer than a few dozen characters are refused before any scan.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -74,6 +75,8 @@ _MONTHS = {
 
 def fold(text: str) -> str:
     """Lower case without accents: 'Durée' -> 'duree', 'Imię' -> 'imie' (Arabic unchanged)."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     folded = "".join(c for c in decomposed if not unicodedata.combining(c))
     return folded.replace("ł", "l").replace("ø", "o").replace("ß", "ss")
@@ -86,29 +89,23 @@ _AM = {fold(w) for w in _AM}
 _PM = {fold(w) for w in _PM}
 
 
+# Numbers (with their dots and commas) and words. Applied only to cells already capped at a few
+# dozen characters, and without nested repetition, so it cannot backtrack.
+_TOKEN = re.compile(r"(\d+(?:[.,]\d+)*[.,]?)|([^\W\d_]+\.?)")
+
+
+def _ascii_digits(token: str) -> str:
+    if token.isascii():
+        return token
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in token)
+
+
 def _tokens(text: str) -> list[tuple[str, str]]:
-    """('n', '12.5') and ('w', 'min') tokens in one pass; other characters separate them."""
-    tokens: list[tuple[str, str]] = []
-    kind, current = "", []
-    for char in text:
-        if char.isdigit():
-            new = "n"
-            char = str(unicodedata.digit(char, 0))
-        elif char in ".," and kind == "n":
-            new = "n"
-        elif char.isalpha() or char == ".":
-            new = "w"
-        else:
-            new = ""
-        if new != kind:
-            if kind:
-                tokens.append((kind, "".join(current)))
-            kind, current = new, []
-        if new:
-            current.append(char)
-    if kind:
-        tokens.append((kind, "".join(current)))
-    return tokens
+    """('n', '12.5') and ('w', 'min.') tokens; other characters only separate them."""
+    return [
+        ("n", _ascii_digits(number)) if number else ("w", word)
+        for number, word in _TOKEN.findall(text)
+    ]
 
 
 def _number(text: str) -> float | None:
@@ -194,11 +191,52 @@ class RawTimestamp:
             return None
 
 
+# The common numeric shapes, read without the general tokenizer: 08/12/2020 10:01:33 AM,
+# 8/12/20, 10:01 PM, 12.08.2020, 10:01:33, 2020-08-12 10:01:33 (no nested repetition).
+_NUMERIC_TIMESTAMP = re.compile(
+    r"(\d{1,4})([/.-])(\d{1,2})[/.-](\d{2,4}),?[ t]+(\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r"(?: ?([ap])\.? ?m\.?)?"
+)
+
+
+def _numeric_timestamp(text: str) -> RawTimestamp | None:
+    match = _NUMERIC_TIMESTAMP.fullmatch(text)
+    if match is None:
+        return None
+    first, separator, second, third, hour, minute, sec, ampm = match.groups()
+    year_first = len(first) == 4
+    if len(first) == 3 or len(third) not in ((1, 2) if year_first else (2, 4)):
+        return None
+    hour_value, minute_value, sec_value = int(hour), int(minute), int(sec or 0)
+    if ampm:
+        if not 1 <= hour_value <= 12:
+            return None
+        hour_value = hour_value % 12 + (12 if ampm == "p" else 0)
+    if hour_value > 23 or minute_value > 59 or sec_value > 59:
+        return None
+    return RawTimestamp(
+        int(first),
+        int(second),
+        int(third),
+        hour_value,
+        minute_value,
+        sec_value,
+        year_first,
+        False,
+        separator == ".",
+        bool(ampm),
+    )
+
+
 def parse_timestamp(value: str | None) -> RawTimestamp | None:
     """'08/12/2020 10:01:33 AM', '8/12/20, 10:01:33 AM', '12.08.2020, 10:01:33', ISO, or None."""
     text = fold((value or "").strip())
     if not text or len(text) > MAX_TIMESTAMP_CHARS or text in _EMPTY:
         return None
+    if text.isascii() and text[:1].isdigit():
+        fast = _numeric_timestamp(text)
+        if fast is not None:
+            return fast
     numbers: list[str] = []
     month_named = 0
     ampm = ""

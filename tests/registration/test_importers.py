@@ -311,6 +311,23 @@ def test_long_cells_under_the_cap_stay_linear():
     assert time.monotonic() - started < 5
 
 
+def test_many_small_cells_stay_linear():
+    """5 MB of 60 two-letter cells a row, the most cells a file can hold: still seconds."""
+    row = ",".join(["ab"] * 60) + "\n"
+    data = (row * (importers.MAX_UPLOAD_BYTES // len(row))).encode()
+    started = time.monotonic()
+    with pytest.raises(importers.ImportFileError):
+        importers.read_attendance(data)
+    assert time.monotonic() - started < 10
+
+
+def test_a_file_cut_into_hundreds_of_tables_is_refused():
+    data = b"Email,Duration (Minutes)\na@example.org,5\n\n" * 201
+    with pytest.raises(importers.ImportFileError) as excinfo:
+        importers.read_attendance(data)
+    assert str(excinfo.value) == ("The file has more than 200 separate tables; a report has a few.")
+
+
 def _xlsx(rows):
     workbook = openpyxl.Workbook()
     for row in rows:
