@@ -80,7 +80,7 @@ def column_role(header: str) -> str | None:
         return "action"
     if has("timestamp", "horodatage", "marca de tiempo", "carimbo", "zeitstempel", "sygnatura"):
         return "timestamp"
-    if has("topic", "meeting id", "webinar id", "sujet", "tema", "temat") or h == "id":
+    if has("topic", "meeting id", "webinar id") or h in {"id", "sujet", "tema", "temat"}:
         return "topic"
     if has("total", "in meeting duration", "attendance duration", "gesamt", "laczny", "udzialu"):
         return "total"
@@ -320,7 +320,8 @@ class _Reader:
             self.kinds.add("numbered")
         if len(table.header) <= 2 and all(len(r) <= 2 for r in table.rows):
             self._read_pairs(table)
-        elif "topic" in roles:
+        elif "topic" in roles and len(table.rows) <= 3:
+            # A meeting block has one row; a table of people with a "Topic" column is not one.
             self._read_meeting_block(table, roles)
         elif {"action", "timestamp"} <= set(roles) and "name" in roles:
             self._read_events(table, roles)
@@ -378,7 +379,8 @@ class _Reader:
             attendee.events.append((raw, joined))
 
     def _read_attendance(self, table: Table, roles: dict[str, int]) -> None:
-        is_total = "total" in roles
+        # A participant ID (UPN) column is Teams' one-row-per-person table, whatever its names.
+        is_total = "total" in roles or "upn" in roles
         duration_column = roles.get("total", roles.get("duration"))
         if "attended" in roles or fold(table.section).endswith("details"):
             self.kinds.add("zoom-webinar")

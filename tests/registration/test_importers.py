@@ -128,6 +128,31 @@ def test_teams_report_in_polish_by_structure(event):
     assert _unmatched(plan) == [("Gość Zewnętrzny (Gość)", "", 5)]
 
 
+def test_teams_report_with_unknown_headers_and_dates_falls_back_on_its_totals(event):
+    """A language whose column names and dates are not known here: the e-mail shaped columns
+    and the durations still say which table is which, and the per-person totals count."""
+    text = (FIXTURES / "teams_attendance_pl.csv").read_bytes().decode("utf-16")
+    for polish, other in [
+        ("Imię i nazwisko", "Ad"),
+        ("Pierwsze dołączenie", "İlk katılma"),
+        ("Ostatnie wyjście", "Son ayrılma"),
+        ("Czas udziału w spotkaniu", "Toplantı süresi"),
+        ("Adres e-mail", "E-posta"),
+        ("Identyfikator uczestnika (UPN)", "Katılımcı kimliği (UPN)"),
+        ("Godzina dołączenia", "Katılma saati"),
+        ("Godzina wyjścia", "Ayrılma saati"),
+        ("Czas trwania", "Süre"),
+        ("12.08.2020, ", "12 Ağustos 2020 "),
+    ]:
+        text = text.replace(polish, other)
+    plan = importers.attendance_plan(event=event, data=text.encode("utf-16"))
+    assert _matched(plan) == [
+        ("amina@example.org", 76, "email"),  # her total, 1 godz. 15 min 30 s
+        ("lucja.nowak@example.org", 138, "email"),
+    ]
+    assert _unmatched(plan) == [("Gość Zewnętrzny (Gość)", "", 5)]
+
+
 def test_teams_report_in_french_utf16_be_email_wins_over_upn(event):
     plan = _plan(event, "teams_attendance_fr_utf16be.csv")
     assert plan.layout == layouts.TEAMS_REPORT
