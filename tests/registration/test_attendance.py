@@ -282,6 +282,11 @@ def test_rapporteur_can_neither_import_nor_clear(client, rapporteur, bystander):
         (b"\xff\xfe\x00", "No table of attendees with their times was found in this file."),
         (bytes(range(256)) * 8, "This file is not text (nor an XLSX workbook)."),
         (b"PK\x03\x04junk", "This file is a damaged ZIP archive."),
+        (b"", "The submitted file is empty."),  # Django's own message for an empty upload
+        (
+            b"Email,Duration (Minutes)\na@example.org," + b"9" * 40_000,
+            "Row 2 has a cell of 40,000 characters",
+        ),
     ],
 )
 def test_any_bytes_get_a_message_not_a_500(client, organiser, data, message):
