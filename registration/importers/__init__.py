@@ -154,9 +154,6 @@ class AttendancePlan:
             if not row.needs_confirmation or confirmed is None or index in confirmed
         ]
 
-    def minutes_by_registration(self) -> dict[int, int]:
-        return {registration.pk: row.minutes for row, registration in self.pairs()}
-
     def payload(self, *, event: Event) -> dict:
         """What the preview's form carries (signed) to the apply step: no names, no addresses."""
         return {
