@@ -19,9 +19,11 @@ from registration.services.attendance import (
 )
 from registration.services.common import (
     EDITABLE_FIELDS,
+    EVENT_OVER_MESSAGE,
     SEAT_HOLDING,
     BulkResult,
     RegistrationError,
+    event_is_over,
     event_seats_taken,
 )
 from registration.services.outbox import (
@@ -39,6 +41,7 @@ from registration.services.privacy import (
     registrations_anonymise,
     registrations_revoke_links,
 )
+from registration.services.ratelimit import signup_rate_limited
 from registration.services.signup import register
 from registration.services.status import (
     ACTIONS,
@@ -53,6 +56,7 @@ from registration.services.status import (
 __all__ = [
     "ACTIONS",
     "EDITABLE_FIELDS",
+    "EVENT_OVER_MESSAGE",
     "MAX_ATTEMPTS",
     "SEAT_HOLDING",
     "AttendanceApplied",
@@ -65,6 +69,7 @@ __all__ = [
     "event_apply_attendance",
     "event_clear_attendance",
     "event_fill_free_seats",
+    "event_is_over",
     "event_length_minutes",
     "event_seats_taken",
     "events_anonymise_expired",
@@ -82,4 +87,5 @@ __all__ = [
     "registrations_revoke_links",
     "reminder_offsets",
     "reminders_schedule",
+    "signup_rate_limited",
 ]
