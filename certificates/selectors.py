@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from certificates.models import Certificate, CertificateBatch
 from registration.models import Registration
+from registration.selectors import event_attendees
 from sessions.models import Person, SessionRole
 from webinar.models import Event
 
@@ -17,10 +18,8 @@ SPEAKING_ROLES = {
 
 
 def event_certificate_registrations(*, event: Event) -> QuerySet[Registration]:
-    """Registrants who attended, by the imported attendance; erased ones are no one."""
-    return Registration.objects.filter(event=event, attended=True, anonymised_at=None).order_by(
-        "pk"
-    )
+    """Registrants who attended by the event's attendance rule; erased ones are no one."""
+    return event_attendees(event=event).filter(anonymised_at=None).order_by("pk")
 
 
 def event_certificate_speakers(*, event: Event) -> list[tuple[Person, str]]:

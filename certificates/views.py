@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET
 from certificates import selectors, services
 from certificates.models import Certificate, CertificateBatch, normalise_number
 from registration import links
-from registration.views import _client_address
 from reports.views import staff_permission_required
+from webinar.http import client_address
 from webinar.locale import format_date
 from webinar.models import Event
 
@@ -23,7 +23,7 @@ from webinar.models import Event
 @never_cache
 def verify(request, number: str):
     """Whether a number was issued, to whom (name and event) and when; nothing else."""
-    if services.verification_rate_limited(client_address=_client_address(request)):
+    if services.verification_rate_limited(client_address=client_address(request)):
         return render(request, "certificates/too_many.html", status=429)
     certificate = selectors.certificate_for_verification(number=normalise_number(number)[:20])
     if certificate is None:

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("agenda", "0003_content_languages"),
-        ("registration", "0005_alter_outgoingmail_kind"),
+        ("registration", "0006_merge_0005_attendance_imports_0005_outbox_lease"),
         ("webinar", "0003_content_languages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

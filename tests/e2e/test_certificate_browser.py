@@ -18,9 +18,7 @@ def two_certificates():
     valid = RegistrationFactory(
         event=event, honorific="dr", first_name="Amina", last_name="Diallo", attended=True
     )
-    revoked = RegistrationFactory(
-        event=event, first_name="Omar", last_name="Haddad", attended=True
-    )
+    revoked = RegistrationFactory(event=event, first_name="Omar", last_name="Haddad", attended=True)
     services.certificates_issue(event=event)
     gone = Certificate.objects.get(registration=revoked)
     services.certificate_revoke(certificate=gone, reason="Issued by mistake")
