@@ -68,7 +68,7 @@ class CertificateLogInline(admin.TabularInline):
     model = CertificateLog
     extra = 0
     can_delete = False
-    fields = ["at", "action", "detail", "user"]
+    fields = ("at", "action", "detail", "user")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -113,7 +113,7 @@ class CertificateAdmin(admin.ModelAdmin):
         "rendered_at",
         "verification_link",
     ]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
     inlines = [CertificateLogInline]
     actions = ["revoke", "reissue"]
 
@@ -199,7 +199,7 @@ class CertificateBatchAdmin(admin.ModelAdmin):
         "finished_at",
         "status_page",
     ]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
 
     def has_add_permission(self, request):
         return False

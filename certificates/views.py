@@ -112,7 +112,7 @@ def personal_download(request, token: str, number: str):
     if certificate is None:
         raise Http404
     try:
-        handle = default_storage.open(certificate.file.name, "rb")
+        handle = default_storage.open(str(certificate.file.name), "rb")
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: run every benchmark under bench/; each prints `bench: <name>: ...` lines.
+# Sizes: BENCH_CERTIFICATES=2000 for the full certificate run (default 200).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0

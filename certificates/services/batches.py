@@ -9,6 +9,7 @@ PDF", so a retry carries on where the last attempt stopped and never renders one
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 
@@ -115,6 +116,8 @@ def certificate_queue_mail(*, certificate: Certificate) -> bool:
     from registration.models import OutgoingMail
     from registration.services import mail_queue
 
+    if certificate.registration is None:
+        return False
     mail = mail_queue(
         registration=certificate.registration,
         kind=OutgoingMail.Kind.CERTIFICATE,
@@ -171,6 +174,13 @@ def batch_run(*, batch_id: int) -> CertificateBatch | None:
     return batch
 
 
+def _queue_later(batch_id: int):
+    def queue() -> None:
+        _queue_batch(batch_id)
+
+    return queue
+
+
 def batch_fail(*, batch_id: int, reason: str) -> int:
     return CertificateBatch.objects.filter(pk=batch_id, status__in=ACTIVE).update(
         status=CertificateBatch.Status.FAILED, error=reason[:2000], finished_at=timezone.now()
@@ -181,8 +191,8 @@ def batches_sweep(*, now=None) -> dict[str, int]:
     """Re-queue batches whose worker went silent (or give up after MAX_ATTEMPTS), and queued
     batches nobody picked up. Conditional updates: safe beside a live worker."""
     now = now or timezone.now()
-    silent = now - timezone.timedelta(seconds=settings.CERTIFICATE_BATCH_STALE_SECONDS)
-    too_old = now - timezone.timedelta(seconds=settings.CERTIFICATE_BATCH_TIME_LIMIT + 60)
+    silent = now - dt.timedelta(seconds=settings.CERTIFICATE_BATCH_STALE_SECONDS)
+    too_old = now - dt.timedelta(seconds=settings.CERTIFICATE_BATCH_TIME_LIMIT + 60)
     stale = CertificateBatch.objects.filter(status=CertificateBatch.Status.RUNNING).filter(
         Q(heartbeat_at__lt=silent) | Q(started_at__lt=too_old)
     )
@@ -197,9 +207,9 @@ def batches_sweep(*, now=None) -> dict[str, int]:
     unclaimed = list(
         CertificateBatch.objects.filter(
             status=CertificateBatch.Status.QUEUED,
-            created_at__lt=now - timezone.timedelta(seconds=settings.REPORT_BUILD_REQUEUE_SECONDS),
+            created_at__lt=now - dt.timedelta(seconds=settings.REPORT_BUILD_REQUEUE_SECONDS),
         ).values_list("pk", flat=True)[:100]
     )
     for pk in sorted(set(retry) | set(unclaimed)):
-        transaction.on_commit(lambda pk=pk: _queue_batch(pk), robust=True)
+        transaction.on_commit(_queue_later(pk), robust=True)
     return {"failed": failed, "retried": retried, "requeued": len(unclaimed)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
+from typing import IO, cast
 
 from django.core.files.storage import default_storage
 from django.utils.text import slugify
@@ -52,10 +53,12 @@ def certificates_zip_chunks(*, event: Event) -> Iterator[bytes]:
         .order_by("name", "pk")
         .only("number", "name", "file")
     )
-    with zipfile.ZipFile(pipe, mode="w", compression=zipfile.ZIP_STORED) as archive:  # type: ignore[arg-type]
+    # Not seekable on purpose: zipfile then writes each member's sizes after its data.
+    target = cast(IO[bytes], pipe)
+    with zipfile.ZipFile(target, mode="w", compression=zipfile.ZIP_STORED) as archive:
         for certificate in rows.iterator(chunk_size=200):
             try:
-                source = default_storage.open(certificate.file.name, "rb")
+                source = default_storage.open(str(certificate.file.name), "rb")
             except FileNotFoundError:
                 continue
             with source, archive.open(zip_member_name(certificate), "w") as member:

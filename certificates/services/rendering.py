@@ -54,7 +54,7 @@ class Signatory:
             return cls(name="", titles={}, signature=None, organisers=organisers)
         signature = None
         if row.signature:
-            with default_storage.open(row.signature.name, "rb") as handle:
+            with default_storage.open(str(row.signature.name), "rb") as handle:
                 content = handle.read()
             # Checked again at render time: the file in storage may not be what was uploaded.
             content_type = signature_format(io.BytesIO(content))
@@ -79,12 +79,12 @@ def certificate_render_context(*, certificate: Certificate, signatory: Signatory
     """Call inside ``translation.override(certificate.language)``."""
     event = certificate.event
     language = certificate.language
-    statements = {
+    statements: dict[str, str] = {
         Certificate.Kind.ATTENDANCE: _("attended the webinar"),
         Certificate.Kind.SPEAKER: _("participated as speaker in the webinar"),
         Certificate.Kind.MODERATOR: _("participated as moderator in the webinar"),
     }
-    titles = {
+    titles: dict[str, str] = {
         Certificate.Kind.ATTENDANCE: _("Certificate of attendance"),
         Certificate.Kind.SPEAKER: _("Certificate of participation"),
         Certificate.Kind.MODERATOR: _("Certificate of participation"),
