@@ -22,10 +22,10 @@ PASSWORD = "correct horse battery staple"
 
 
 def _admin_login(page, base_url: str, user) -> None:
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    page.goto(f"{base_url}/admin/login/")  # sends the visitor to the site's own login
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
     page.wait_for_url(f"{base_url}/admin/")
 
 
