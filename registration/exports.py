@@ -11,24 +11,22 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from registration.models import Answer, Question, Registration
+from webinar.text import strip_control_characters
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
-# C0 controls and DEL, except tab and the line breaks that multi-line answers keep.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def neutralise(value):
     """The cell as a spreadsheet must show it: control characters removed, then a leading
     apostrophe if what is left would be read as a formula (in this order: see above)."""
     if isinstance(value, str):
-        value = CONTROL_CHARACTERS.sub("", value)
+        value = strip_control_characters(value)
         if value.startswith(FORMULA_TRIGGERS):
             return "'" + value
     return value
