@@ -215,7 +215,11 @@ class RegistrationAdmin(admin.ModelAdmin):
             log_admin_action(
                 request,
                 objects=[event],
-                message=_("%(n)d registrations exported to %(format)s.")
+                message=ngettext(
+                    "%(n)d registration exported to %(format)s.",
+                    "%(n)d registrations exported to %(format)s.",
+                    counts[event.pk],
+                )
                 % {"n": counts[event.pk], "format": fmt.upper()},
             )
 
