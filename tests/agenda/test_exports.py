@@ -235,7 +235,8 @@ def test_agenda_ics_calendar_name_is_escaped(client, summer_event):
 
 # Titles as people paste them: every kind of character, with a strong dose of what iCalendar
 # treats specially (line breaks, commas, semicolons, backslashes), controls and direction marks.
-SPECIAL = list("\n\r,;\\:\"'") + [chr(c) for c in range(0x20)] + ["\x7f", "\u200f", "\u202e"]
+# (NUL aside: PostgreSQL cannot store it, and forms refuse it before.)
+SPECIAL = list("\n\r,;\\:\"'") + [chr(c) for c in range(1, 0x20)] + ["\x7f", "\u200f", "\u202e"]
 calendar_text = st.text(
     alphabet=st.one_of(
         st.sampled_from(SPECIAL),
@@ -247,7 +248,7 @@ calendar_text = st.text(
 
 
 @hypothesis_settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -119,6 +119,11 @@ def matrix(w) -> dict[str, tuple[str, dict]]:
         "unknown share link": ("/reports/shared/not-a-token/", every(404)),
         # The admin.
         "admin index": ("/admin/", STAFF_ONLY_VIEW),
+        # The admin's login is the site's login (one set of rate limits for both).
+        "admin login": (
+            "/admin/login/?next=/admin/",
+            per_role(LOGIN, 403, "302 /admin/", "302 /admin/", "302 /admin/"),
+        ),
         "events": ("/admin/webinar/event/", STAFF_ONLY_VIEW),
         "event change": (f"/admin/webinar/event/{w['event'].pk}/change/", STAFF_ONLY_VIEW),
         "event add": ("/admin/webinar/event/add/", ORGANISER_ONLY),
