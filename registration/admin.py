@@ -358,6 +358,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request) or fmt not in ("csv", "xlsx"):
             raise PermissionDenied
         event = get_object_or_404(Event, pk=event_id)
+        self._log_export(request, event.registrations.all(), fmt)
         return self._export(event.registrations.all(), fmt, f"registrations-{event.slug}")
 
     def interpretation_view(self, request):

@@ -457,6 +457,20 @@ def test_every_admin_action_is_in_the_matrix(superuser):
     assert _registered_actions(superuser) == set(ACTIONS)
 
 
+def test_every_admin_action_declares_who_may_run_it(superuser):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    undeclared = sorted(
+        (model._meta.label, name)
+        for model, model_admin in admin.site._registry.items()
+        for name, (func, _name, _label) in model_admin.get_actions(request).items()
+        if not getattr(func, "allowed_permissions", ())
+    )
+    assert undeclared == []
+
+
 def test_admin_actions_log_what_they_did(client, organiser):
     from django.contrib.admin.models import LogEntry
 
