@@ -4,27 +4,41 @@ that only some roles may see."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.db.models import Model
+from django.http import HttpRequest
 
 from webinar import roles
+
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+
+    _AdminBase = ModelAdmin
+else:
+    _AdminBase = object
 
 __all__ = ["ADDITION", "CHANGE", "JoinDetailsMixin", "log_admin_action"]
 
 
-def log_admin_action(request, *, objects: Iterable[Model], message: str, flag: int = CHANGE) -> int:
+def log_admin_action(
+    request: HttpRequest, *, objects: Iterable[Model], message: str, flag: int = CHANGE
+) -> int:
     """One admin-log entry per object the action changed (or added), saying what it did; shown
     in each object's history. Returns the number of entries written."""
     rows = list(objects)
+    user_id = request.user.pk
+    if user_id is None:  # the admin lets nobody anonymous run an action
+        raise PermissionError("an admin action without a user")
     if rows:
         LogEntry.objects.log_actions(
-            user_id=request.user.pk, queryset=rows, action_flag=flag, change_message=message
+            user_id=user_id, queryset=rows, action_flag=flag, change_message=message
         )
     return len(rows)
 
 
-class JoinDetailsMixin:
+class JoinDetailsMixin(_AdminBase):
     """For a ModelAdmin with join details: whoever may not see them gets a page without them
     (not even read-only), and a form that cannot change them."""
 
