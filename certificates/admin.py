@@ -1,21 +1,12 @@
 from django.contrib import admin, messages
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from certificates import services
 from certificates.models import Certificate, CertificateBatch, CertificateLog, CertificateSettings
-
-
-def log_admin_action(request, *, objects, message: str) -> None:
-    """One admin-log entry per object an action changed, shown in the object's history."""
-    rows = list(objects)
-    if rows:
-        LogEntry.objects.log_actions(
-            user_id=request.user.pk, queryset=rows, action_flag=CHANGE, change_message=message
-        )
+from webinar.admin_access import log_admin_action
 
 
 class EventCertificatesAdminMixin:
@@ -35,7 +26,11 @@ class EventCertificatesAdminMixin:
                 "%(count)d certificates issued (%(unchanged)d unchanged).",
                 result.issued,
             ) % {"count": result.issued, "unchanged": result.unchanged}
-            log_admin_action(request, objects=[event], message=f"Certificates: {message}")
+            log_admin_action(
+                request,
+                objects=[event],
+                message=gettext("Issue certificates: %(result)s") % {"result": message},
+            )
             if result.batch is not None:
                 url = reverse("certificates:batch_status", kwargs={"pk": result.batch.pk})
                 self.message_user(
@@ -123,6 +118,9 @@ class CertificateAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a number once issued stays verifiable: revoke it instead
+
     def has_revoke_permission(self, request) -> bool:
         return request.user.has_perm("certificates.revoke_certificate")
 
@@ -148,7 +146,7 @@ class CertificateAdmin(admin.ModelAdmin):
                 certificate=c, reason=str(_("Revoked by the organisers.")), user=request.user
             )
         ]
-        log_admin_action(request, objects=revoked, message="Revoked")
+        log_admin_action(request, objects=revoked, message=gettext("Revoked by the organisers."))
         self.message_user(
             request,
             ngettext(
@@ -169,7 +167,11 @@ class CertificateAdmin(admin.ModelAdmin):
             if new is not None:
                 pairs.append((certificate, new))
         for old, new in pairs:
-            log_admin_action(request, objects=[old], message=f"Reissued as {new.number}")
+            log_admin_action(
+                request,
+                objects=[old],
+                message=gettext("Reissued as %(number)s.") % {"number": new.number},
+            )
         self.message_user(
             request,
             ngettext(
@@ -206,6 +208,9 @@ class CertificateBatchAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of what was rendered, and when
 
     @admin.display(description=_("status page"))
     def status_page(self, obj):

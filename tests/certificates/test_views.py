@@ -170,7 +170,7 @@ def test_issue_action_on_the_event_logs_and_needs_the_permission(
     entry = LogEntry.objects.get(object_id=str(past_event.pk))
     assert (entry.user_id, entry.change_message) == (
         organiser.pk,
-        "Certificates: 2 certificates issued (0 unchanged).",
+        "Issue certificates: 2 certificates issued (0 unchanged).",
     )
 
 
@@ -190,8 +190,8 @@ def test_revoke_and_reissue_actions(client, organiser, rapporteur, issued):
         LogEntry.objects.filter(user=organiser).values_list("object_id", "change_message")
     )
     assert messages == {
-        str(amina.pk): "Revoked",
-        str(omar.pk): f"Reissued as {omar.replaced_by.number}",
+        str(amina.pk): "Revoked by the organisers.",
+        str(omar.pk): f"Reissued as {omar.replaced_by.number}.",
     }
 
 
