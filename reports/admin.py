@@ -8,21 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from reports import selectors, services
-from reports.models import (
-    REPORT_LANGUAGES,
-    Finding,
-    Recommendation,
-    Report,
-    ReportBuild,
-    SessionSummary,
-)
+from reports.models import Finding, Recommendation, Report, ReportBuild, SessionSummary
+from webinar.content_i18n import model_translated_fields
+from webinar.languages import LANGUAGE_CODES, autonym_choices, language_name
+
+
+def _in_each_language(field: str) -> list[str]:
+    return [f"{field}_{lang}" for lang in LANGUAGE_CODES]
 
 
 def _language_fieldsets(fields: tuple[str, ...]) -> list:
-    names = {"en": _("English"), "fr": _("French"), "ar": _("Arabic")}
     return [
-        (names[lang], {"fields": [f"{field}_{lang}" for field in fields]})
-        for lang in REPORT_LANGUAGES
+        (language_name(lang), {"fields": [f"{field}_{lang}" for field in fields]})
+        for lang in LANGUAGE_CODES
     ]
 
 
@@ -30,7 +28,7 @@ class SessionSummaryInline(admin.StackedInline):
     model = SessionSummary
     extra = 0
     autocomplete_fields = []
-    fields = ["session", "key_points_en", "key_points_fr", "key_points_ar"]
+    fields = ["session", *_in_each_language("key_points")]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Only the sessions of this report's event.
@@ -43,7 +41,7 @@ class SessionSummaryInline(admin.StackedInline):
 
 class FindingInline(SessionSummaryInline):
     model = Finding
-    fields = ["challenge_type", "programme_area", "session", "text_en", "text_fr", "text_ar"]
+    fields = ["challenge_type", "programme_area", "session", *_in_each_language("text")]
 
 
 class RecommendationInline(admin.StackedInline):
@@ -52,14 +50,12 @@ class RecommendationInline(admin.StackedInline):
     fields = [
         ("addressee", "stage", "level"),
         ("sdg_target", "gcm_objective", "priority", "order"),
-        "text_en",
-        "text_fr",
-        "text_ar",
+        *_in_each_language("text"),
     ]
 
 
 class BuildRequestForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"), choices=ReportBuild.Language.choices)
+    language = forms.ChoiceField(label=_("Language"), choices=autonym_choices())
     allow_fallback = forms.BooleanField(
         label=_("Build anyway, showing untranslated texts in another language (marked)"),
         required=False,
@@ -69,7 +65,7 @@ class BuildRequestForm(forms.Form):
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = ["__str__", "event", "updated_at"]
-    search_fields = ["title_en", "title_fr", "title_ar", "event__title"]
+    search_fields = [*_in_each_language("title"), "event__title"]
     list_select_related = ["event"]
     inlines = [SessionSummaryInline, FindingInline, RecommendationInline]
     readonly_fields = ["build_versions"]
@@ -78,7 +74,7 @@ class ReportAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         return [
             (None, {"fields": ["event", "region_countries", "distribution_list"]}),
-            *_language_fieldsets(Report.TRANSLATED_FIELDS),
+            *_language_fieldsets(model_translated_fields(Report)),
             (_("PDF versions"), {"fields": ["build_versions"]}),
         ]
 
@@ -132,7 +128,7 @@ class ReportAdmin(admin.ModelAdmin):
             raise PermissionDenied
         missing = {
             lang: selectors.report_missing_translations(report=report, language=lang)
-            for lang in REPORT_LANGUAGES
+            for lang in LANGUAGE_CODES
         }
         form = BuildRequestForm(request.POST or None)
         refused = []
@@ -162,7 +158,7 @@ class ReportAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "report": report,
             "form": form,
-            "missing": [(lang, missing[lang]) for lang in REPORT_LANGUAGES],
+            "missing": [(lang, missing[lang]) for lang in LANGUAGE_CODES],
             "refused": refused,
             "title": _("Build the PDF of “%(report)s”") % {"report": report},
         }

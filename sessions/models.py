@@ -17,16 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from sessions.images import validate_photo
+from webinar.languages import LANGUAGE_CODES, language_name
 from webinar.models import Event
 
-LANGUAGE_CHOICES = [
-    ("en", _("English")),
-    ("fr", _("French")),
-    ("ar", _("Arabic")),
-    ("pt", _("Portuguese")),
-    ("es", _("Spanish")),
-]
-LANGUAGE_CODES = {code for code, _label in LANGUAGE_CHOICES}
+# Spoken in sessions: the site's languages and a few more that speakers use.
+SPOKEN_LANGUAGE_CODES = (*LANGUAGE_CODES, "pt", "es")
 
 MATERIAL_EXTENSIONS = ["pdf", "pptx", "ppt", "docx", "doc", "xlsx", "odt", "odp", "ods", "txt"]
 MATERIAL_MAX_BYTES = 20 * 1024 * 1024
@@ -38,7 +33,7 @@ def available_zones() -> frozenset[str]:
 
 
 def validate_language_codes(value: str) -> None:
-    unknown = [code for code in split_codes(value) if code not in LANGUAGE_CODES]
+    unknown = [code for code in split_codes(value) if code not in SPOKEN_LANGUAGE_CODES]
     if unknown:
         raise ValidationError(
             _("Unknown language code: %(codes)s."), params={"codes": ", ".join(unknown)}
@@ -169,12 +164,10 @@ class Session(models.Model):
         return split_codes(self.interpretation)
 
     def language_labels(self) -> list[str]:
-        labels = dict(LANGUAGE_CHOICES)
-        return [str(labels.get(code, code)) for code in self.language_list]
+        return [language_name(code) for code in self.language_list]
 
     def interpretation_labels(self) -> list[str]:
-        labels = dict(LANGUAGE_CHOICES)
-        return [str(labels.get(code, code)) for code in self.interpretation_list]
+        return [language_name(code) for code in self.interpretation_list]
 
 
 class Person(models.Model):

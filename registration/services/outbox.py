@@ -105,7 +105,7 @@ def mail_sweep(*, grace_seconds: int = 60, limit: int = 500) -> int:
 
 
 def reminder_offsets() -> list[dt.timedelta]:
-    hours = getattr(settings, "REGISTRATION_REMINDER_OFFSETS_HOURS", [24, 1])
+    hours = settings.REGISTRATION_REMINDER_OFFSETS_HOURS
     return [dt.timedelta(hours=h) for h in hours]
 
 

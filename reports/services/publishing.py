@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from reports.models import ReportBuild
 from reports.services.content import report_get_or_create
+from webinar.content_i18n import text_in
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +55,7 @@ def _queue_share_email(build_id: int) -> None:
 
 
 def report_share_url(*, build: ReportBuild) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "reports:shared", kwargs={"token": build.share_token}
-    )
+    return settings.SITE_URL + reverse("reports:shared", kwargs={"token": build.share_token})
 
 
 def report_build_send_share_email(*, build_id: int) -> int:
@@ -73,7 +72,7 @@ def report_build_send_share_email(*, build_id: int) -> int:
         if not recipients:
             return 0
         with translation.override(build.language):
-            title = report.text("title", build.language) or build.event.title
+            title = text_in(report, "title", build.language) or build.event.title
             subject = _("Report: %(title)s") % {"title": title}
             body = render_to_string(
                 "reports/email/share.txt",

@@ -307,7 +307,7 @@ def test_interpretation_plan_counts_approved_per_language(client, organiser):
     response = client.get(f"{LIST}interpretation/")
     plans = response.context["plans"]
     assert [(p["event"].title, p["approved"], p["rows"]) for p in plans] == [
-        ("Sahel webinar", 4, [("العربية", 1), ("Français", 2)])
+        ("Sahel webinar", 4, [("العربيّة", 1), ("Français", 2)])
     ]
 
 

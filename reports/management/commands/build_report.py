@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reports import services
 from reports.models import ReportBuild
+from webinar.languages import LANGUAGE_CODES
 from webinar.models import Event
 
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("event_slug")
-        parser.add_argument("--language", choices=ReportBuild.Language.values, default="en")
+        parser.add_argument("--language", choices=LANGUAGE_CODES, default="en")
         parser.add_argument("--wait", action="store_true", help="Block until the build ends.")
         parser.add_argument(
             "--allow-fallback",
