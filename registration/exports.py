@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from registration.models import Answer, Question, Registration
 
@@ -32,8 +33,6 @@ def _labels(field_name: str) -> dict[str, str]:
 
 # (model field read with values_list, header, how the value is shown)
 def _columns():
-    from django_countries import countries
-
     status, honorific = _labels("status"), _labels("honorific")
     sex, category = _labels("sex"), _labels("category")
     country_names = {code: str(name) for code, name in countries}

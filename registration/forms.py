@@ -7,7 +7,9 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from registration.importers import MAX_UPLOAD_BYTES
 from registration.models import Question, Registration
+from webinar.models import Event
 from webinar.text import strip_bidi_controls
 
 QUESTION_PREFIX = "q_"
@@ -174,15 +176,8 @@ class RegistrationForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
         for name in ("consent_processing", HONEYPOT):
             self.fields[name] = self.fields.pop(name)
 
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip()
-
     def is_bot(self) -> bool:
         return bool(self.data.get(HONEYPOT))
-
-    def detail_fields(self):
-        names = [*self.Meta.fields]
-        return [self[name] for name in names]
 
     def service_kwargs(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -239,14 +234,10 @@ class AttendanceUploadForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from webinar.models import Event
-
         super().__init__(*args, **kwargs)
         self.fields["event"].queryset = Event.objects.order_by("-starts_at")
 
     def clean_file(self):
-        from registration.importers import MAX_UPLOAD_BYTES
-
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -170,8 +171,6 @@ class Question(models.Model):
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.kind in (self.Kind.CHOICE, self.Kind.MULTIPLE) and len(self.choice_list()) < 2:
             raise ValidationError({"choices": _("Give at least two choices, one per line.")})
 

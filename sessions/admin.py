@@ -11,7 +11,6 @@ import zoneinfo
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -23,11 +22,9 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from sessions import selectors, services
 from sessions.models import Material, Person, Session, SessionRole, available_zones
+from webinar.admin_options import HTTPS_URL_FIELDS
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event
-
-# Links typed without a scheme are taken as https, as in the event admin.
-HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 def _zone(name: str | None) -> zoneinfo.ZoneInfo | None:

@@ -160,11 +160,3 @@ def person_double_bookings(*, event: Event) -> list[tuple[Person, Session, Sessi
                     break
                 found.append((person, first, second))
     return found
-
-
-def session_rapporteurs(*, session: Session) -> list[Person]:
-    """The people writing the session's summary (used by the reports app)."""
-    return [
-        role.person
-        for role in session.roles.filter(role=SessionRole.Role.RAPPORTEUR).select_related("person")
-    ]

@@ -1,15 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from sessions.admin import EventAgendaAdminMixin, SessionInline
+from webinar.admin_options import HTTPS_URL_FIELDS
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event, Organisation, Series, User
-
-# Links typed without a scheme are taken as https (Django 6's default, chosen now).
-HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(User)

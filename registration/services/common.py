@@ -61,10 +61,8 @@ def _has_free_seat(event: Event) -> bool:
     return event.capacity is None or event_seats_taken(event=event) < event.capacity
 
 
-def _initial_status(*, event: Event, seats_taken: int | None = None) -> str:
+def _initial_status(*, event: Event, seats_taken: int) -> str:
     """Status for a newcomer. Must run while the event row is locked."""
-    if seats_taken is None:
-        seats_taken = event_seats_taken(event=event)
     if event.capacity is not None and seats_taken >= event.capacity:
         if not event.has_waitlist:
             raise RegistrationError(_("Sorry, this event is full."), code="full")

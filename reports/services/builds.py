@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from reports import selectors
-from reports.charts import COUNTRY_BARS
+from reports.charts import COUNTRY_BARS, statistics_charts
 from reports.models import Report, ReportBuild
 from reports.pdf import GENERATED_BASE_URL, render_pdf
 from reports.services.common import MAX_ATTEMPTS, MissingTranslations, TransientBuildError
@@ -106,8 +106,6 @@ def _heartbeat(build_id: int, attempt: int):
     interval = settings.REPORT_BUILD_HEARTBEAT_SECONDS
 
     def beat():
-        from django.db import connection
-
         try:
             while not stop.wait(interval):
                 _owned(build_id, attempt).update(heartbeat_at=timezone.now())
@@ -197,8 +195,6 @@ def report_render(
     progress: Callable[[int], None] | None = None,
 ):
     """(rendered PDF, texts that fell back to another language)."""
-    from reports.charts import statistics_charts
-
     progress = progress or (lambda _value: None)
     with translation.override(language):
         context = report_render_context(
