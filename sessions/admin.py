@@ -88,6 +88,15 @@ class EventAgendaAdminMixin:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # Sessions edited in the event's inline are changed sessions too (new ones start at 0).
+        edited = [
+            session.pk
+            for formset in formsets
+            if formset.model is Session
+            for session, _fields in formset.changed_objects
+        ]
+        if edited:
+            services.sessions_mark_changed(session_ids=edited)
         warn_agenda_conflicts(request, event=form.instance)
 
     @admin.action(description=_("Clone with its agenda for the next workshop"))
@@ -216,21 +225,17 @@ class SessionAdmin(MissingTranslationsMixin, TranslationAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if change and any(formset.has_changed() for formset in formsets):
-            services.session_touch(session=form.instance)
+        if change and (form.has_changed() or any(f.has_changed() for f in formsets)):
+            services.sessions_mark_changed(session_ids=[form.instance.pk])
         warn_agenda_conflicts(request, event=form.instance.event)
 
     @admin.action(description=_("Publish the selected sessions"))
     def publish(self, request, queryset):
-        for session in queryset:
-            session.is_published = True
-            session.save(update_fields=["is_published"])
+        services.sessions_set_published(sessions=queryset, published=True)
 
     @admin.action(description=_("Unpublish the selected sessions"))
     def unpublish(self, request, queryset):
-        for session in queryset:
-            session.is_published = False
-            session.save(update_fields=["is_published"])
+        services.sessions_set_published(sessions=queryset, published=False)
 
 
 class PersonRoleInline(admin.TabularInline):

@@ -94,7 +94,8 @@ class Session(models.Model):
         help_text=_("Private: for a breakout room with its own link. Never shown publicly."),
     )
     is_published = models.BooleanField(_("published"), default=True)
-    # Incremented on every save: the iCalendar SEQUENCE, so calendar clients replace the entry.
+    # The iCalendar SEQUENCE, so calendar clients replace the entry: raised by one on every change
+    # (sessions.services.sessions_mark_changed, in the database, so concurrent edits both count).
     sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
@@ -113,13 +114,6 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            self.sequence += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence", "updated_at"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("agenda:session_detail", kwargs={"slug": self.event.slug, "pk": self.pk})

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from sessions.images import photo_resized
@@ -87,12 +89,20 @@ def event_clone(*, event: Event, starts_on: dt.date, title: str, slug: str) -> E
     return clone
 
 
-def session_touch(*, session: Session) -> None:
-    """Mark the session changed (e.g. its roles were edited) so caches and calendars refresh."""
-    Session.objects.filter(pk=session.pk).update(
-        updated_at=timezone.now(), sequence=session.sequence + 1
+def sessions_mark_changed(*, session_ids: Iterable[int]) -> int:
+    """Record a change of these sessions (their texts, times, roles...): calendar clients see a
+    higher SEQUENCE and replace the entry. One ``sequence + 1`` in the database per call, so
+    two organisers saving at the same time raise it by two. Returns the rows changed."""
+    return Session.objects.filter(pk__in=list(session_ids)).update(
+        sequence=F("sequence") + 1, updated_at=timezone.now()
     )
-    session.sequence += 1
+
+
+def sessions_set_published(*, sessions: QuerySet[Session], published: bool) -> int:
+    """Publish or unpublish; only sessions whose state changes count as changed."""
+    return sessions.exclude(is_published=published).update(
+        is_published=published, sequence=F("sequence") + 1, updated_at=timezone.now()
+    )
 
 
 def person_photo_normalise(*, person: Person, upload) -> None:

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from registration import services as registration_services
 from sessions.admin import EventAgendaAdminMixin, SessionInline
 from webinar.admin_options import HTTPS_URL_FIELDS
 from webinar.content_i18n import MissingTranslationsMixin
@@ -60,3 +61,10 @@ class EventAdmin(EventAgendaAdminMixin, MissingTranslationsMixin, TranslationAdm
     date_hierarchy = "starts_at"
     inlines = [SessionInline]
     formfield_overrides = HTTPS_URL_FIELDS
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # A raised capacity gives its seats to the waiting list now, not at the next
+            # cancellation (same transaction: the mails go once the change is committed).
+            registration_services.event_fill_free_seats(event_id=obj.pk)
