@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -20,9 +19,6 @@ from registration.forms import AttendanceUploadForm, CustomMessageForm
 from registration.models import Answer, OutgoingMail, Question, Registration
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event
-
-PLAN_SALT = "registration.attendance-plan"
-PLAN_MAX_AGE = 3600
 
 
 class AnswerInline(admin.TabularInline):
@@ -327,13 +323,10 @@ class RegistrationAdmin(admin.ModelAdmin):
         }
         if request.method == "POST" and "plan" in request.POST:
             try:
-                plan = signing.loads(request.POST["plan"], salt=PLAN_SALT, max_age=PLAN_MAX_AGE)
-            except signing.BadSignature:
+                event, count = services.attendance_plan_apply(signed_plan=request.POST["plan"])
+            except services.AttendancePlanInvalid:
                 messages.error(request, _("The preview has expired; upload the file again."))
                 return redirect(reverse("admin:registration_registration_import"))
-            event = get_object_or_404(Event, pk=plan["event"])
-            minutes = {int(pk): int(m) for pk, m in plan["minutes"].items()}
-            count = services.event_apply_attendance(event=event, minutes_by_registration=minutes)
             messages.success(
                 request,
                 _("Attendance recorded for %(n)s participants of %(event)s.")
@@ -357,10 +350,8 @@ class RegistrationAdmin(admin.ModelAdmin):
                     {
                         "event": event,
                         "plan": plan,
-                        "signed_plan": signing.dumps(
-                            {"event": event.pk, "minutes": plan.minutes_by_registration()},
-                            salt=PLAN_SALT,
-                            compress=True,
+                        "signed_plan": services.attendance_plan_sign(
+                            event=event, minutes_by_registration=plan.minutes_by_registration()
                         ),
                     }
                 )

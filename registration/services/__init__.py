@@ -8,7 +8,12 @@ The rules live in one module per concern; this package re-exports the public one
 ``services.register(...)`` whatever module holds the rule.
 """
 
-from registration.services.attendance import event_apply_attendance
+from registration.services.attendance import (
+    AttendancePlanInvalid,
+    attendance_plan_apply,
+    attendance_plan_sign,
+    event_apply_attendance,
+)
 from registration.services.common import (
     EDITABLE_FIELDS,
     SEAT_HOLDING,
@@ -47,8 +52,11 @@ __all__ = [
     "EDITABLE_FIELDS",
     "MAX_ATTEMPTS",
     "SEAT_HOLDING",
+    "AttendancePlanInvalid",
     "BulkResult",
     "RegistrationError",
+    "attendance_plan_apply",
+    "attendance_plan_sign",
     "event_anonymise_registrations",
     "event_apply_attendance",
     "event_fill_free_seats",

@@ -433,3 +433,38 @@ def test_fill_free_seats_after_a_capacity_rise_promotes_in_arrival_order(
     ]
     assert statuses == [Status.APPROVED, Status.APPROVED, Status.WAITLISTED]
     assert len(mail.outbox) == 2
+
+
+def test_attendance_plan_signed_then_applied_touches_only_its_event():
+    event = EventFactory()
+    came = RegistrationFactory(event=event)
+    absent = RegistrationFactory(event=event, attended=True, minutes_attended=5)
+    elsewhere = RegistrationFactory(attended=True, minutes_attended=40)
+    signed = services.attendance_plan_sign(event=event, minutes_by_registration={came.pk: 75})
+    applied_event, count = services.attendance_plan_apply(signed_plan=signed)
+    assert (applied_event.pk, count) == (event.pk, 1)
+    rows = Registration.objects.in_bulk([came.pk, absent.pk, elsewhere.pk])
+    assert [
+        (rows[r.pk].attended, rows[r.pk].minutes_attended) for r in (came, absent, elsewhere)
+    ] == [
+        (True, 75),
+        (False, None),
+        (True, 40),
+    ]
+
+
+def test_attendance_plan_expired_or_forged_changes_nothing(monkeypatch):
+    from registration.services import attendance
+
+    event = EventFactory()
+    registration = RegistrationFactory(event=event)
+    signed = services.attendance_plan_sign(
+        event=event, minutes_by_registration={registration.pk: 9}
+    )
+    with pytest.raises(services.AttendancePlanInvalid):
+        services.attendance_plan_apply(signed_plan=signed[:-2] + "xx")
+    monkeypatch.setattr(attendance, "PLAN_MAX_AGE", -1)
+    with pytest.raises(services.AttendancePlanInvalid):
+        services.attendance_plan_apply(signed_plan=signed)
+    registration.refresh_from_db()
+    assert (registration.attended, registration.minutes_attended) == (False, None)
