@@ -173,12 +173,17 @@ class ReportBuildAddForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         report, language = data.get("report"), data.get("language")
-        if report and language and not data.get("allow_fallback"):
-            missing = selectors.report_missing_translations(report=report, language=language)
-            if missing:
-                raise forms.ValidationError(
-                    [_("Not translated: %(text)s") % {"text": text} for text in missing]
+        if report and language:
+            try:
+                services.report_build_check(
+                    report=report,
+                    language=language,
+                    allow_fallback=bool(data.get("allow_fallback")),
                 )
+            except services.MissingTranslations as exc:
+                raise forms.ValidationError(
+                    [_("Not translated: %(text)s") % {"text": text} for text in exc.missing]
+                ) from exc
         return data
 
 
@@ -302,16 +307,17 @@ class ReportBuildAdmin(admin.ModelAdmin):
     def _publish(self, request, queryset, *, email: bool):
         done = 0
         for build in queryset:
-            if build.status != ReportBuild.Status.SUCCEEDED:
+            try:
+                services.report_build_publish(build=build, user=request.user, email=email)
+            except services.BuildNotPublishable:
                 self.message_user(
                     request,
                     _("Build %(pk)d is not finished; only finished builds can be published.")
                     % {"pk": build.pk},
                     messages.WARNING,
                 )
-                continue
-            services.report_build_publish(build=build, user=request.user, email=email)
-            done += 1
+            else:
+                done += 1
         self.message_user(
             request,
             ngettext("%(count)d build published.", "%(count)d builds published.", done)

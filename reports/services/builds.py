@@ -31,6 +31,14 @@ from webinar.models import Event
 logger = logging.getLogger(__name__)
 
 
+def report_build_check(*, report: Report, language: str, allow_fallback: bool) -> None:
+    """Raise MissingTranslations when texts lack ``language`` and no fallback was allowed."""
+    if not allow_fallback:
+        missing = selectors.report_missing_translations(report=report, language=language)
+        if missing:
+            raise MissingTranslations(missing)
+
+
 def report_build_request(
     *,
     event: Event | None = None,
@@ -48,10 +56,7 @@ def report_build_request(
         if event is None:
             raise ValueError("report_build_request needs an event or a report")
         report = report_get_or_create(event=event)
-    if not allow_fallback:
-        missing = selectors.report_missing_translations(report=report, language=language)
-        if missing:
-            raise MissingTranslations(missing)
+    report_build_check(report=report, language=language, allow_fallback=allow_fallback)
     with transaction.atomic():
         build = ReportBuild.objects.create(
             event_id=report.event_id,

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reports.models import ReportBuild
+from reports.services.common import BuildNotPublishable
 from reports.services.content import report_get_or_create
 from webinar.content_i18n import text_in
 
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 def report_build_publish(*, build: ReportBuild, user=None, email: bool = False) -> ReportBuild:
     """Give a succeeded build an unguessable share link; optionally mail it (after commit)."""
     if build.status != ReportBuild.Status.SUCCEEDED:
-        raise ValueError(_("Only a finished build can be published."))
+        raise BuildNotPublishable(_("Only a finished build can be published."))
     with transaction.atomic():
         if not build.share_token:
             ReportBuild.objects.filter(pk=build.pk, share_token__isnull=True).update(
