@@ -18,6 +18,7 @@ from registration.emails import fill_placeholders, placeholder_values
 from registration.forms import AttendanceUploadForm, CustomMessageForm
 from registration.models import Answer, OutgoingMail, Question, Registration
 from webinar.content_i18n import MissingTranslationsMixin
+from webinar.languages import language_autonym
 from webinar.models import Event
 
 
@@ -36,7 +37,7 @@ class OutgoingMailInline(admin.TabularInline):
     model = OutgoingMail
     extra = 0
     fields = ["kind", "subject", "due_at", "sent_at", "attempts", "last_error"]
-    readonly_fields = fields
+    readonly_fields = ["kind", "subject", "due_at", "sent_at", "attempts", "last_error"]
     can_delete = False
     ordering = ["-created_at"]
 
@@ -247,7 +248,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
         rows = exports.export_rows(registrations=queryset, questions=questions)
         if fmt == "xlsx":
-            response = HttpResponse(
+            response: HttpResponse | StreamingHttpResponse = HttpResponse(
                 exports.xlsx_bytes(rows),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
@@ -302,9 +303,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         plans = selectors.interpretation_plans()
-        labels = dict(Registration._meta.get_field("interpretation_language").choices)
         for plan in plans:
-            plan["rows"] = [(labels.get(code, code), n) for code, n in plan["languages"].items()]
+            plan["rows"] = [(language_autonym(code), n) for code, n in plan["languages"].items()]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -361,7 +361,6 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(MissingTranslationsMixin, TranslationAdmin):
-    translated_fields = ("label", "help_text")
     list_display = ["label", "event", "kind", "required", "order", "missing_translations"]
     list_filter = ["event", "kind"]
     list_select_related = ["event"]

@@ -44,7 +44,7 @@ class ImportFileError(Exception):
 class Attendee:
     email: str
     name: str
-    minutes: int
+    minutes: float  # summed as read; whole minutes once the plan is made
     rows: int
 
 
@@ -56,7 +56,7 @@ class AttendancePlan:
     unmatched: list[Attendee] = field(default_factory=list)
 
     def minutes_by_registration(self) -> dict[int, int]:
-        return {registration.pk: attendee.minutes for registration, attendee in self.matched}
+        return {registration.pk: round(attendee.minutes) for registration, attendee in self.matched}
 
 
 def decode(data: bytes) -> str:

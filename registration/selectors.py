@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from registration.models import Question, Registration
-from webinar.models import Event
+from webinar.models import Event, User
 
 
 def event_questions(*, event: Event) -> list[Question]:
@@ -66,7 +66,7 @@ def interpretation_plans() -> list[dict]:
     ]
 
 
-def user_registrations(*, user) -> QuerySet[Registration]:
+def user_registrations(*, user: User) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(anonymised_at=None)
         .filter(Q(user=user) | Q(email__iexact=user.email))

@@ -24,11 +24,8 @@ def _language_fieldsets(fields: tuple[str, ...]) -> list:
     ]
 
 
-class SessionSummaryInline(admin.StackedInline):
-    model = SessionSummary
+class _EventSessionsInline(admin.StackedInline):
     extra = 0
-    autocomplete_fields = []
-    fields = ["session", *_in_each_language("key_points")]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Only the sessions of this report's event.
@@ -39,7 +36,12 @@ class SessionSummaryInline(admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class FindingInline(SessionSummaryInline):
+class SessionSummaryInline(_EventSessionsInline):
+    model = SessionSummary
+    fields = ["session", *_in_each_language("key_points")]
+
+
+class FindingInline(_EventSessionsInline):
     model = Finding
     fields = ["challenge_type", "programme_area", "session", *_in_each_language("text")]
 
@@ -120,7 +122,7 @@ class ReportAdmin(admin.ModelAdmin):
 
     def build_view(self, request, pk: int):
         """The "Build PDF" button: choose a language, see what is not translated, build."""
-        report = get_object_or_404(Report.objects.select_related("event"), pk=pk)
+        report: Report = get_object_or_404(Report.objects.select_related("event"), pk=pk)
         if not (
             self.has_view_permission(request, report)
             and request.user.has_perm("reports.add_reportbuild")
@@ -171,7 +173,7 @@ class ReportBuildAddForm(forms.ModelForm):
         fields = ["report", "language", "allow_fallback"]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         report, language = data.get("report"), data.get("language")
         if report and language:
             try:

@@ -94,7 +94,8 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
 
     def __str__(self) -> str:
-        return self.title_en or self.event.title
+        # The title in the reader's language, or another one (django-modeltranslation).
+        return self.title or self.event.title
 
     def distribution_addresses(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -156,7 +157,7 @@ class Finding(models.Model):
         verbose_name_plural = _("findings")
 
     def __str__(self) -> str:
-        return (self.text_en or self.text_fr or self.text_ar or "")[:80]
+        return (self.text or "")[:80]
 
 
 class Recommendation(models.Model):
@@ -194,7 +195,7 @@ class Recommendation(models.Model):
         verbose_name_plural = _("recommendations")
 
     def __str__(self) -> str:
-        return (self.text_en or self.text_fr or self.text_ar or "")[:80]
+        return (self.text or "")[:80]
 
 
 class ReportBuild(models.Model):

@@ -34,9 +34,12 @@ from webinar.languages import LANGUAGE_CODES, language_autonym
 from webinar.models import Event
 
 
+def _verbose_name(model: type[Model] | Model, name: str) -> str:
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
+
+
 def _text_label(obj: Model, name: str, language: str) -> str:
-    verbose = obj._meta.get_field(name).verbose_name  # type: ignore[union-attr]
-    return f"{verbose} ({language})"
+    return f"{_verbose_name(obj, name)} ({language})"
 
 
 def report_missing_translations(*, report: Report, language: str) -> list[str]:
@@ -139,7 +142,7 @@ def report_content(*, report: Report, language: str, allow_fallback: bool) -> di
     """Everything the template shows, in ``language``; a fixed number of queries."""
     localise = Localiser(language=language, allow_fallback=allow_fallback)
     texts = {
-        name: localise(report, name, str(Report._meta.get_field(name).verbose_name))
+        name: localise(report, name, _verbose_name(Report, name))
         for name in model_translated_fields(Report)
     }
     sessions = report_sessions(event=report.event)

@@ -8,9 +8,11 @@ active, so Django's date-time fields read and display local wall-clock time (sto
 from __future__ import annotations
 
 import zoneinfo
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -66,7 +68,13 @@ class SessionInline(TranslationTabularInline):
     show_change_link = True
 
 
-class EventAgendaAdminMixin:
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
+
+
+class EventAgendaAdminMixin(_AdminBase):
     """For EventAdmin: event time zone while editing, conflict warnings, the clone action."""
 
     actions = ["clone_event"]
@@ -131,7 +139,7 @@ class EventAgendaAdminMixin:
             "event": event,
             "form": form,
             "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/agenda/clone_event.html", context)
 
@@ -168,7 +176,6 @@ class MaterialInline(TranslationTabularInline):
 
 @admin.register(Session)
 class SessionAdmin(MissingTranslationsMixin, TranslationAdmin):
-    translated_fields = ("title", "description")
     list_display = [
         "title",
         "event",
@@ -188,7 +195,10 @@ class SessionAdmin(MissingTranslationsMixin, TranslationAdmin):
         (_("When (in the event's time zone)"), {"fields": ("starts_at", "ends_at", "order")}),
         (_("Languages"), {"fields": ("languages", "interpretation")}),
         (_("Private"), {"fields": ("join_url",)}),
-        (_("Record"), {"classes": ("collapse",), "fields": readonly_fields}),
+        (
+            _("Record"),
+            {"classes": ("collapse",), "fields": ("uid", "sequence", "created_at", "updated_at")},
+        ),
     )
     inlines = [SessionRoleInline, MaterialInline]
     formfield_overrides = HTTPS_URL_FIELDS
@@ -247,7 +257,6 @@ class PersonRoleInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(MissingTranslationsMixin, TranslationAdmin):
-    translated_fields = ("position", "bio")
     list_display = [
         "name",
         "honorific",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -28,11 +29,9 @@ EVENT_COPIED_FIELDS = (
 )
 
 
-def _shift_local(value: dt.datetime | None, *, tz, days: int) -> dt.datetime | None:
+def _shift_local(value: dt.datetime, *, tz: dt.tzinfo, days: int) -> dt.datetime:
     """Move a moment by whole days keeping its wall-clock time in the event's zone, so a
     10:00 session stays at 10:00 even across a daylight-saving change."""
-    if value is None:
-        return None
     local = value.astimezone(tz)
     moved = (local.replace(tzinfo=None) + dt.timedelta(days=days)).replace(tzinfo=tz)
     return moved.astimezone(dt.UTC)
@@ -53,7 +52,11 @@ def event_clone(*, event: Event, starts_on: dt.date, title: str, slug: str) -> E
         starts_at=_shift_local(event.starts_at, tz=tz, days=days),
         ends_at=_shift_local(event.ends_at, tz=tz, days=days),
         registration_opens_at=None,
-        registration_closes_at=_shift_local(event.registration_closes_at, tz=tz, days=days),
+        registration_closes_at=(
+            _shift_local(event.registration_closes_at, tz=tz, days=days)
+            if event.registration_closes_at
+            else None
+        ),
         is_published=False,
         **{name: getattr(event, name) for name in EVENT_COPIED_FIELDS},
     )
@@ -105,7 +108,7 @@ def sessions_set_published(*, sessions: QuerySet[Session], published: bool) -> i
     )
 
 
-def person_photo_normalise(*, person: Person, upload) -> None:
+def person_photo_normalise(*, person: Person, upload: UploadedFile) -> None:
     """Store a resized, re-encoded copy of an uploaded photo (drops metadata such as GPS)."""
-    resized = photo_resized(upload, name=upload.name)
-    person.photo.save(resized.name, resized, save=False)
+    resized = photo_resized(upload, name=upload.name or "photo")
+    person.photo.save(resized.name or "photo", resized, save=False)

@@ -36,7 +36,6 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Series)
 class SeriesAdmin(MissingTranslationsMixin, TranslationAdmin):
-    translated_fields = ("title", "description")
     list_display = ["title", "slug", "missing_translations"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["organisers", "partners"]
@@ -44,7 +43,6 @@ class SeriesAdmin(MissingTranslationsMixin, TranslationAdmin):
 
 @admin.register(Event)
 class EventAdmin(EventAgendaAdminMixin, MissingTranslationsMixin, TranslationAdmin):
-    translated_fields = ("title", "summary", "description", "objectives", "region")
     list_display = [
         "title",
         "series",

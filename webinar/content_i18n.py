@@ -23,7 +23,7 @@ from webinar.languages import LANGUAGE_CODES
 def model_translated_fields(model: type[Model] | Model) -> tuple[str, ...]:
     """The fields registered for translation on ``model``, in their registration order."""
     model_class = model if isinstance(model, type) else type(model)
-    return tuple(translator.get_options_for_model(model_class).fields)
+    return tuple(translator.get_options_for_model(model_class).get_field_names())
 
 
 def text_in(obj: Any, field: str, language: str) -> str:
@@ -70,10 +70,9 @@ def missing_languages(obj: Any, fields: tuple[str, ...]) -> list[str]:
 
 
 class MissingTranslationsMixin:
-    """Admin list column naming the languages in which some written text is still missing."""
-
-    translated_fields: tuple[str, ...] = ()
+    """Admin list column naming the languages in which some written text is still missing
+    (of the texts the model registers for translation)."""
 
     @admin.display(description=_("missing translations"))
     def missing_translations(self, obj: Model) -> str:
-        return ", ".join(missing_languages(obj, self.translated_fields)) or "—"
+        return ", ".join(missing_languages(obj, model_translated_fields(obj))) or "—"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
@@ -34,10 +35,14 @@ EDITABLE_FIELDS = (
 )
 
 
+if TYPE_CHECKING:  # a lazy translation, as the stubs name it
+    from django.utils.functional import _StrPromise as StrPromise
+
+
 class RegistrationError(Exception):
     """A registration refused for a reason the participant or organiser can be told."""
 
-    def __init__(self, message, *, code: str):
+    def __init__(self, message: str | StrPromise, *, code: str) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
@@ -72,7 +77,7 @@ def _initial_status(*, event: Event, seats_taken: int) -> str:
     return Status.PENDING
 
 
-_STATUS_MAIL = {
+_STATUS_MAIL: dict[str, str] = {
     Status.APPROVED: Kind.APPROVED,
     Status.PENDING: Kind.RECEIVED,
     Status.WAITLISTED: Kind.WAITLISTED,

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from registration.models import Answer, OutgoingMail, Registration, new_access_key
@@ -16,7 +17,7 @@ from webinar.models import Event
 logger = logging.getLogger(__name__)
 
 
-def _anonymise_rows(queryset) -> int:
+def _anonymise_rows(queryset: QuerySet[Registration]) -> int:
     """Wipe what identifies a person; keep what the statistics need."""
     now = timezone.now()
     count = 0
@@ -42,7 +43,7 @@ def _anonymise_rows(queryset) -> int:
     return count
 
 
-def registrations_anonymise(*, queryset) -> int:
+def registrations_anonymise(*, queryset: QuerySet[Registration]) -> int:
     """Anonymise the given registrations (an organiser's action)."""
     with transaction.atomic():
         return _anonymise_rows(queryset)

@@ -17,11 +17,14 @@ from reports.models import ReportBuild
 from reports.services.common import BuildNotPublishable
 from reports.services.content import report_get_or_create
 from webinar.content_i18n import text_in
+from webinar.models import User
 
 logger = logging.getLogger(__name__)
 
 
-def report_build_publish(*, build: ReportBuild, user=None, email: bool = False) -> ReportBuild:
+def report_build_publish(
+    *, build: ReportBuild, user: User | None = None, email: bool = False
+) -> ReportBuild:
     """Give a succeeded build an unguessable share link; optionally mail it (after commit)."""
     if build.status != ReportBuild.Status.SUCCEEDED:
         raise BuildNotPublishable(_("Only a finished build can be published."))

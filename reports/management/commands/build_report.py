@@ -57,9 +57,10 @@ class Command(BaseCommand):
                     "is a worker running (celery -A webinar worker)?"
                 )
             time.sleep(0.5)
+        name = str(build.file.name)
         try:
-            location = default_storage.path(build.file.name)
+            location = default_storage.path(name)
         except NotImplementedError:
-            location = build.file.name
+            location = name
         self.stderr.write(f"{build.pages} pages, {build.size} bytes, sha256 {build.sha256}")
         self.stdout.write(location)

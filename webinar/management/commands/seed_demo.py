@@ -2,6 +2,7 @@ import datetime as dt
 import secrets
 import unicodedata
 import zoneinfo
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -40,8 +41,8 @@ class Command(BaseCommand):
             )
 
         for spec in demo.EVENTS:
-            tz = zoneinfo.ZoneInfo(spec["time_zone"])
-            start = spec["start"].replace(tzinfo=tz)
+            tz = zoneinfo.ZoneInfo(str(spec["time_zone"]))
+            start = cast(dt.datetime, spec["start"]).replace(tzinfo=tz)
             event = self._event(series, spec, start=start, capacity=None)
             self._agenda(event)
             self._participants(event)
@@ -50,7 +51,7 @@ class Command(BaseCommand):
 
         upcoming = Event.objects.filter(slug=demo.UPCOMING["slug"]).first()
         if upcoming is None:
-            tz = zoneinfo.ZoneInfo(demo.UPCOMING["time_zone"])
+            tz = zoneinfo.ZoneInfo(str(demo.UPCOMING["time_zone"]))
             day = timezone.localdate(timezone=tz) + dt.timedelta(days=30)
             start = dt.datetime.combine(day, dt.time(10, 0), tzinfo=tz)
             upcoming = self._event(
@@ -196,7 +197,8 @@ class Command(BaseCommand):
             event=event,
             background_en=event.description,
             objectives_en=event.objectives,
-            region_countries=demo.REPORT_REGION_COUNTRIES,
+            # A list of codes (django-countries' multiple field; the plugin sees a CharField).
+            region_countries=demo.REPORT_REGION_COUNTRIES,  # type: ignore[misc]
             **texts,
         )
         sessions = list(event.sessions.order_by("starts_at", "order", "pk"))
