@@ -21,9 +21,11 @@ from webinar.languages import LANGUAGE_CODES
 
 
 def model_translated_fields(model: type[Model] | Model) -> tuple[str, ...]:
-    """The fields registered for translation on ``model``, in their registration order."""
+    """The fields registered for translation on ``model``, in the model's field order
+    (django-modeltranslation keeps them as a set)."""
     model_class = model if isinstance(model, type) else type(model)
-    return tuple(translator.get_options_for_model(model_class).get_field_names())
+    registered = set(translator.get_options_for_model(model_class).get_field_names())
+    return tuple(f.name for f in model_class._meta.get_fields() if f.name in registered)
 
 
 def text_in(obj: Any, field: str, language: str) -> str:
