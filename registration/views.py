@@ -23,7 +23,7 @@ RATE_WINDOW_SECONDS = 600
 
 def _client_address(request) -> str:
     """The client's address; behind N trusted proxies, the N-th from the end they added."""
-    proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+    proxies = settings.ALLAUTH_TRUSTED_PROXY_COUNT
     if proxies:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [a for a in forwarded if a]
@@ -34,7 +34,7 @@ def _client_address(request) -> str:
 
 def _rate_limited(request) -> bool:
     """Count this attempt; True when the client is over the limit for the window."""
-    limit = getattr(settings, "REGISTRATION_RATE_LIMIT", 20)
+    limit = settings.REGISTRATION_RATE_LIMIT
     key = f"registration:attempts:{_client_address(request)}"
     cache.add(key, 0, RATE_WINDOW_SECONDS)
     try:
