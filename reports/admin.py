@@ -4,11 +4,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from reports import selectors, services
 from reports.models import Finding, Recommendation, Report, ReportBuild, SessionSummary
+from webinar.admin_access import ADDITION, log_admin_action
 from webinar.content_i18n import model_translated_fields
 from webinar.languages import LANGUAGE_CODES, autonym_choices, language_name
 
@@ -290,7 +291,7 @@ class ReportBuildAdmin(admin.ModelAdmin):
         count = 0
         for build in queryset.select_related("event", "report"):
             try:
-                services.report_build_request(
+                new_build = services.report_build_request(
                     report=build.report or services.report_get_or_create(event=build.event),
                     language=build.language,
                     requested_by=request.user,
@@ -299,6 +300,14 @@ class ReportBuildAdmin(admin.ModelAdmin):
                 count += 1
             except services.MissingTranslations as exc:
                 self.message_user(request, str(exc), messages.ERROR)
+            else:
+                log_admin_action(
+                    request,
+                    objects=[new_build],
+                    flag=ADDITION,
+                    message=gettext("Queued by the admin action “%(action)s” from build %(pk)d.")
+                    % {"action": getattr(self.rebuild, "short_description", ""), "pk": build.pk},
+                )
         self.message_user(
             request,
             ngettext("%(count)d build queued.", "%(count)d builds queued.", count)
@@ -309,6 +318,7 @@ class ReportBuildAdmin(admin.ModelAdmin):
     def _publish(self, request, queryset, *, email: bool):
         done = 0
         for build in queryset:
+            was_shared = bool(build.share_token)
             try:
                 services.report_build_publish(build=build, user=request.user, email=email)
             except services.BuildNotPublishable:
@@ -318,8 +328,15 @@ class ReportBuildAdmin(admin.ModelAdmin):
                     % {"pk": build.pk},
                     messages.WARNING,
                 )
+                continue
+            done += 1
+            if email:
+                message = gettext("Published; the link is being mailed to the distribution list.")
+            elif not was_shared:
+                message = gettext("Published: a share link was made.")
             else:
-                done += 1
+                continue  # already shared, nothing changed
+            log_admin_action(request, objects=[build], message=message)
         self.message_user(
             request,
             ngettext("%(count)d build published.", "%(count)d builds published.", done)
@@ -341,5 +358,10 @@ class ReportBuildAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke the share link"), permissions=["publish"])
     def revoke(self, request, queryset):
         for build in queryset:
+            if not build.share_token:
+                continue  # nothing to revoke, nothing changed
             services.report_build_revoke(build=build)
+            log_admin_action(
+                request, objects=[build], message=gettext("The share link was revoked.")
+            )
         self.message_user(request, _("Share links revoked."), messages.SUCCESS)

@@ -18,12 +18,13 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from sessions import selectors, services
 from sessions.models import Material, Person, Session, SessionRole, available_zones
+from webinar.admin_access import ADDITION, JoinDetailsMixin, log_admin_action
 from webinar.admin_options import HTTPS_URL_FIELDS
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event
@@ -107,7 +108,7 @@ class EventAgendaAdminMixin(_AdminBase):
             services.sessions_mark_changed(session_ids=edited)
         warn_agenda_conflicts(request, event=form.instance)
 
-    @admin.action(description=_("Clone with its agenda for the next workshop"))
+    @admin.action(description=_("Clone with its agenda for the next workshop"), permissions=["add"])
     def clone_event(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(
@@ -123,6 +124,23 @@ class EventAgendaAdminMixin(_AdminBase):
                     starts_on=form.cleaned_data["starts_on"],
                     title=form.cleaned_data["title"],
                     slug=form.cleaned_data["slug"],
+                )
+                log_admin_action(
+                    request,
+                    objects=[clone],
+                    flag=ADDITION,
+                    message=gettext("Cloned from “%(event)s” by the admin action “%(action)s”.")
+                    % {
+                        "event": event.title,
+                        "action": getattr(self.clone_event, "short_description", ""),
+                    },
+                )
+                log_admin_action(
+                    request,
+                    objects=clone.sessions.all(),
+                    flag=ADDITION,
+                    message=gettext("Cloned with its event from “%(event)s”.")
+                    % {"event": event.title},
                 )
                 self.message_user(
                     request,
@@ -175,7 +193,7 @@ class MaterialInline(TranslationTabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(MissingTranslationsMixin, TranslationAdmin):
+class SessionAdmin(JoinDetailsMixin, MissingTranslationsMixin, TranslationAdmin):
     list_display = [
         "title",
         "event",
@@ -239,13 +257,31 @@ class SessionAdmin(MissingTranslationsMixin, TranslationAdmin):
             services.sessions_mark_changed(session_ids=[form.instance.pk])
         warn_agenda_conflicts(request, event=form.instance.event)
 
-    @admin.action(description=_("Publish the selected sessions"))
-    def publish(self, request, queryset):
-        services.sessions_set_published(sessions=queryset, published=True)
+    def _set_published(self, request, queryset, *, published: bool, action) -> None:
+        changed = services.sessions_set_published(sessions=queryset, published=published)
+        log_admin_action(
+            request,
+            objects=changed,
+            message=gettext("Admin action “%(action)s”: %(state)s.")
+            % {
+                "action": action.short_description,
+                "state": gettext("published") if published else gettext("unpublished"),
+            },
+        )
+        self.message_user(
+            request,
+            ngettext("%(n)d session changed.", "%(n)d sessions changed.", len(changed))
+            % {"n": len(changed)},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description=_("Unpublish the selected sessions"))
+    @admin.action(description=_("Publish the selected sessions"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, published=True, action=self.publish)
+
+    @admin.action(description=_("Unpublish the selected sessions"), permissions=["change"])
     def unpublish(self, request, queryset):
-        services.sessions_set_published(sessions=queryset, published=False)
+        self._set_published(request, queryset, published=False, action=self.unpublish)
 
 
 class PersonRoleInline(admin.TabularInline):

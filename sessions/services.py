@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils import timezone
 
 from sessions.images import photo_resized
@@ -101,11 +101,16 @@ def sessions_mark_changed(*, session_ids: Iterable[int]) -> int:
     )
 
 
-def sessions_set_published(*, sessions: QuerySet[Session], published: bool) -> int:
-    """Publish or unpublish; only sessions whose state changes count as changed."""
-    return sessions.exclude(is_published=published).update(
-        is_published=published, sequence=F("sequence") + 1, updated_at=timezone.now()
-    )
+def sessions_set_published(*, sessions: Iterable[Session], published: bool) -> list[Session]:
+    """Publish or unpublish sessions. Only those whose state changes are changed (each then
+    gets a new calendar revision, in the database); returns them."""
+    changed = [session for session in sessions if session.is_published != published]
+    Session.objects.filter(pk__in=[session.pk for session in changed]).exclude(
+        is_published=published
+    ).update(is_published=published, sequence=F("sequence") + 1, updated_at=timezone.now())
+    for session in changed:
+        session.is_published = published
+    return changed
 
 
 def person_photo_normalise(*, person: Person, upload: UploadedFile) -> None:

@@ -9,10 +9,13 @@ The rules live in one module per concern; this package re-exports the public one
 """
 
 from registration.services.attendance import (
-    AttendancePlanInvalid,
-    attendance_plan_apply,
-    attendance_plan_sign,
+    AttendanceApplied,
+    AttendanceApplyError,
+    PersonTime,
+    attendance_minutes,
     event_apply_attendance,
+    event_clear_attendance,
+    event_length_minutes,
 )
 from registration.services.common import (
     EDITABLE_FIELDS,
@@ -56,15 +59,18 @@ __all__ = [
     "EVENT_OVER_MESSAGE",
     "MAX_ATTEMPTS",
     "SEAT_HOLDING",
-    "AttendancePlanInvalid",
+    "AttendanceApplied",
+    "AttendanceApplyError",
     "BulkResult",
+    "PersonTime",
     "RegistrationError",
-    "attendance_plan_apply",
-    "attendance_plan_sign",
+    "attendance_minutes",
     "event_anonymise_registrations",
     "event_apply_attendance",
+    "event_clear_attendance",
     "event_fill_free_seats",
     "event_is_over",
+    "event_length_minutes",
     "event_seats_taken",
     "events_anonymise_expired",
     "mail_queue",

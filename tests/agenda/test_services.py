@@ -34,10 +34,10 @@ def test_sessions_set_published_changes_only_sessions_whose_state_changes():
     draft = SessionFactory(is_published=False)
     already = SessionFactory(event=draft.event, is_published=True)
     elsewhere = SessionFactory(is_published=False)
-    count = services.sessions_set_published(
+    changed = services.sessions_set_published(
         sessions=Session.objects.filter(event=draft.event), published=True
     )
-    assert count == 1
+    assert [session.pk for session in changed] == [draft.pk]
     rows = Session.objects.in_bulk([draft.pk, already.pk, elsewhere.pk])
     assert [
         (rows[s.pk].is_published, rows[s.pk].sequence) for s in (draft, already, elsewhere)

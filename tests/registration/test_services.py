@@ -282,19 +282,19 @@ def test_cancel_twice_changes_nothing_the_second_time():
 
 def test_resend_queues_the_mail_of_the_current_status():
     waiting = RegistrationFactory(status=Status.WAITLISTED)
-    assert services.registrations_resend(registration_ids=[waiting.pk]) == 1
+    assert services.registrations_resend(registration_ids=[waiting.pk]) == [waiting.pk]
     assert _kinds(waiting) == ["waitlisted"]
 
 
 def test_custom_message_fills_placeholders_at_sending(django_capture_on_commit_callbacks):
     registration = RegistrationFactory(first_name="Aïcha", language="fr")
     with django_capture_on_commit_callbacks(execute=True):
-        count = services.registrations_message(
+        queued = services.registrations_message(
             registration_ids=[registration.pk],
             subject="Note for {first_name}",
             body="Dear {first_name} {unknown} {__class__}",
         )
-    assert count == 1
+    assert queued == [registration.pk]
     assert mail.outbox[0].subject == "Note for Aïcha"
     assert mail.outbox[0].body.startswith("Dear Aïcha {unknown} {__class__}")
 
@@ -404,16 +404,6 @@ def test_erase_cancels_anonymises_and_promotes():
     assert seated.anonymised_at is not None
 
 
-def test_apply_attendance_sets_everyone_all_at_once():
-    event = EventFactory()
-    came, absent = RegistrationFactory.create_batch(2, event=event, attended=True)
-    services.event_apply_attendance(event=event, minutes_by_registration={came.pk: 75})
-    came.refresh_from_db()
-    absent.refresh_from_db()
-    assert (came.attended, came.minutes_attended) == (True, 75)
-    assert (absent.attended, absent.minutes_attended) == (False, None)
-
-
 def test_fill_free_seats_after_a_capacity_rise_promotes_in_arrival_order(
     django_capture_on_commit_callbacks,
 ):
@@ -433,38 +423,3 @@ def test_fill_free_seats_after_a_capacity_rise_promotes_in_arrival_order(
     ]
     assert statuses == [Status.APPROVED, Status.APPROVED, Status.WAITLISTED]
     assert len(mail.outbox) == 2
-
-
-def test_attendance_plan_signed_then_applied_touches_only_its_event():
-    event = EventFactory()
-    came = RegistrationFactory(event=event)
-    absent = RegistrationFactory(event=event, attended=True, minutes_attended=5)
-    elsewhere = RegistrationFactory(attended=True, minutes_attended=40)
-    signed = services.attendance_plan_sign(event=event, minutes_by_registration={came.pk: 75})
-    applied_event, count = services.attendance_plan_apply(signed_plan=signed)
-    assert (applied_event.pk, count) == (event.pk, 1)
-    rows = Registration.objects.in_bulk([came.pk, absent.pk, elsewhere.pk])
-    assert [
-        (rows[r.pk].attended, rows[r.pk].minutes_attended) for r in (came, absent, elsewhere)
-    ] == [
-        (True, 75),
-        (False, None),
-        (True, 40),
-    ]
-
-
-def test_attendance_plan_expired_or_forged_changes_nothing(monkeypatch):
-    from registration.services import attendance
-
-    event = EventFactory()
-    registration = RegistrationFactory(event=event)
-    signed = services.attendance_plan_sign(
-        event=event, minutes_by_registration={registration.pk: 9}
-    )
-    with pytest.raises(services.AttendancePlanInvalid):
-        services.attendance_plan_apply(signed_plan=signed[:-2] + "xx")
-    monkeypatch.setattr(attendance, "PLAN_MAX_AGE", -1)
-    with pytest.raises(services.AttendancePlanInvalid):
-        services.attendance_plan_apply(signed_plan=signed)
-    registration.refresh_from_db()
-    assert (registration.attended, registration.minutes_attended) == (False, None)
