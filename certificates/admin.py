@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
@@ -8,11 +10,15 @@ from certificates import services
 from certificates.models import Certificate, CertificateBatch, CertificateLog, CertificateSettings
 from webinar.admin_access import log_admin_action
 
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
 
-class EventCertificatesAdminMixin:
-    """The event's "Issue certificates" action (mixed into the event admin)."""
 
-    actions = ["issue_certificates"]
+class EventCertificatesAdminMixin(_AdminBase):
+    """The event's "Issue certificates" action: the event admin lists "issue_certificates"
+    among its actions."""
 
     def has_issue_certificates_permission(self, request) -> bool:
         return request.user.has_perm("certificates.issue_certificate")

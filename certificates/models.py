@@ -9,8 +9,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from certificates.images import validate_signature
-from registration.models import LANGUAGES, Registration
+from registration.models import Registration
 from sessions.models import Person
+from webinar.languages import autonym_choices
 from webinar.models import Event
 
 # No 0/O, 1/I/L: a number read aloud or typed from paper cannot be mistaken.
@@ -93,7 +94,9 @@ class Certificate(models.Model):
     honorific = models.CharField(_("honorific"), max_length=50, blank=True)
     name = models.CharField(_("name"), max_length=310)
     institution = models.CharField(_("institution"), max_length=300, blank=True)
-    language = models.CharField(_("language"), max_length=8, choices=LANGUAGES, default="en")
+    language = models.CharField(
+        _("language"), max_length=8, choices=autonym_choices(), default="en"
+    )
     minutes = models.PositiveIntegerField(_("minutes attended"))
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

@@ -12,18 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, CertificateBatch, CertificateLog
 from certificates.services.rendering import Signatory, certificate_pdf, new_font_config
-from webinar.models import Event
+from webinar.models import Event, User
 
 logger = logging.getLogger(__name__)
 
@@ -31,11 +32,11 @@ MAX_ATTEMPTS = 3
 ACTIVE = (CertificateBatch.Status.QUEUED, CertificateBatch.Status.RUNNING)
 
 
-def _pending(event_id: int):
+def _pending(event_id: int) -> QuerySet[Certificate]:
     return Certificate.objects.filter(event_id=event_id, revoked_at=None, file="")
 
 
-def batch_request(*, event: Event, requested_by=None) -> CertificateBatch | None:
+def batch_request(*, event: Event, requested_by: User | None = None) -> CertificateBatch | None:
     """A batch for the certificates still without a PDF; None when there are none.
 
     An active batch of the event takes the new certificates on (it reads what is pending each
@@ -86,7 +87,7 @@ def batch_claim(*, batch_id: int) -> int | None:
     return CertificateBatch.objects.values_list("attempts", flat=True).get(pk=batch_id)
 
 
-def _owned(batch_id: int, attempt: int):
+def _owned(batch_id: int, attempt: int) -> QuerySet[CertificateBatch]:
     return CertificateBatch.objects.filter(
         pk=batch_id, status=CertificateBatch.Status.RUNNING, attempts=attempt
     )
@@ -112,7 +113,8 @@ def _store(certificate: Certificate, content: bytes) -> bool:
 
 
 def certificate_queue_mail(*, certificate: Certificate) -> bool:
-    """The registrant's mail, once per certificate number, through the outbox."""
+    """The registrant's mail through the outbox. Called once per certificate: in the
+    transaction that records its PDF, which only one attempt can do."""
     from registration.models import OutgoingMail
     from registration.services import mail_queue
 
@@ -121,13 +123,11 @@ def certificate_queue_mail(*, certificate: Certificate) -> bool:
     mail = mail_queue(
         registration=certificate.registration,
         kind=OutgoingMail.Kind.CERTIFICATE,
-        dedupe_key=f"certificate-{certificate.number}",
     )
-    if mail is not None:
-        CertificateLog.objects.create(
-            certificate=certificate, action=CertificateLog.Action.MAILED, detail=""
-        )
-    return mail is not None
+    CertificateLog.objects.create(
+        certificate=certificate, action=CertificateLog.Action.MAILED, detail=str(mail.pk)
+    )
+    return True
 
 
 def batch_run(*, batch_id: int) -> CertificateBatch | None:
@@ -174,7 +174,7 @@ def batch_run(*, batch_id: int) -> CertificateBatch | None:
     return batch
 
 
-def _queue_later(batch_id: int):
+def _queue_later(batch_id: int) -> Callable[[], None]:
     def queue() -> None:
         _queue_batch(batch_id)
 
@@ -187,7 +187,7 @@ def batch_fail(*, batch_id: int, reason: str) -> int:
     )
 
 
-def batches_sweep(*, now=None) -> dict[str, int]:
+def batches_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Re-queue batches whose worker went silent (or give up after MAX_ATTEMPTS), and queued
     batches nobody picked up. Conditional updates: safe beside a live worker."""
     now = now or timezone.now()

@@ -14,7 +14,8 @@ from certificates import selectors
 from certificates.models import Certificate, CertificateBatch, CertificateLog
 from registration.models import Registration
 from sessions.models import Person
-from webinar.models import Event
+from webinar.languages import LANGUAGE_CODES
+from webinar.models import Event, User
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +40,7 @@ def event_length_minutes(event: Event) -> int:
 
 
 def _language(code: str) -> str:
-    known = {code for code, _name in settings.LANGUAGES}
-    return code if code in known else "en"
+    return code if code in LANGUAGE_CODES else settings.LANGUAGE_CODE[:2]
 
 
 def registration_statement(*, registration: Registration) -> dict:
@@ -74,7 +74,7 @@ def _differs(certificate: Certificate, statement: dict) -> bool:
     return any(getattr(certificate, name) != statement[name] for name in STATED_FIELDS)
 
 
-def _log(certificates: list[Certificate], action: str, detail: str, user) -> None:
+def _log(certificates: list[Certificate], action: str, detail: str, user: User | None) -> None:
     CertificateLog.objects.bulk_create(
         CertificateLog(certificate=c, action=action, detail=detail[:300], user=user)
         for c in certificates
@@ -91,7 +91,7 @@ def _speaker_languages(event: Event) -> dict[str, str]:
     }
 
 
-def certificates_issue(*, event: Event, requested_by=None) -> IssueResult:
+def certificates_issue(*, event: Event, requested_by: User | None = None) -> IssueResult:
     """Give every eligible person of ``event`` one valid certificate; render the new ones.
 
     Idempotent: a person whose certificate still says the right thing keeps it; one whose
@@ -171,14 +171,16 @@ def certificates_issue(*, event: Event, requested_by=None) -> IssueResult:
     return result
 
 
-def certificates_render_pending(*, event: Event, requested_by=None) -> CertificateBatch | None:
+def certificates_render_pending(
+    *, event: Event, requested_by: User | None = None
+) -> CertificateBatch | None:
     """A batch for the event's valid certificates without a PDF (the active one if any)."""
     from certificates.services.batches import batch_request
 
     return batch_request(event=event, requested_by=requested_by)
 
 
-def certificate_revoke(*, certificate: Certificate, reason: str, user=None) -> bool:
+def certificate_revoke(*, certificate: Certificate, reason: str, user: User | None = None) -> bool:
     """Revoke once; False when it was already revoked. The verification page says so."""
     with transaction.atomic():
         revoked = Certificate.objects.filter(pk=certificate.pk, revoked_at=None).update(
@@ -190,7 +192,9 @@ def certificate_revoke(*, certificate: Certificate, reason: str, user=None) -> b
     return bool(revoked)
 
 
-def certificate_reissue(*, certificate: Certificate, user=None) -> Certificate | None:
+def certificate_reissue(
+    *, certificate: Certificate, user: User | None = None
+) -> Certificate | None:
     """Revoke a valid certificate and issue a new number with the person's current details.
 
     Returns the new certificate, or None when ``certificate`` was already revoked.

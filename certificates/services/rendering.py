@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -21,6 +22,9 @@ from certificates.models import Certificate, CertificateSettings
 from reports.pdf import GENERATED_BASE_URL, render_pdf
 from webinar.locale import format_date
 from webinar.models import Event
+
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
 
 
 def verification_url(*, number: str) -> str:
@@ -123,14 +127,19 @@ def certificate_generated(*, certificate: Certificate, signatory: Signatory) -> 
     return generated
 
 
-def new_font_config():
+def new_font_config() -> FontConfiguration:
     """One per batch: the fonts are looked up once for all its pages."""
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
 
 
-def certificate_pdf(*, certificate: Certificate, signatory: Signatory, font_config=None) -> bytes:
+def certificate_pdf(
+    *,
+    certificate: Certificate,
+    signatory: Signatory,
+    font_config: FontConfiguration | None = None,
+) -> bytes:
     rendered = render_pdf(
         html=certificate_html(certificate=certificate, signatory=signatory),
         language=certificate.language,
