@@ -383,19 +383,19 @@ class RegistrationAdmin(admin.ModelAdmin):
         here = reverse("admin:registration_registration_import")
         if request.method == "POST" and "plan" in request.POST:
             try:
-                plan = services.attendance_plan_read(token=request.POST["plan"])
+                signed = services.attendance_plan_read(token=request.POST["plan"])
             except services.AttendancePlanExpired as exc:
                 messages.error(request, str(exc))
                 return redirect(here)
-            event = get_object_or_404(Event, pk=plan["event"])
+            event = get_object_or_404(Event, pk=signed["event"])
             confirmed = {int(i) for i in request.POST.getlist("confirm") if i.isdigit()}
             try:
                 applied = services.event_apply_attendance(
                     event=event,
-                    people=importers.payload_people(plan, confirmed=confirmed),
-                    file_name=plan["file"],
-                    file_sha256=plan["sha256"],
-                    layout=plan["layout"],
+                    people=importers.payload_people(signed, confirmed=confirmed),
+                    file_name=signed["file"],
+                    file_sha256=signed["sha256"],
+                    layout=signed["layout"],
                     imported_by=request.user,
                 )
             except services.AttendanceApplyError as exc:
