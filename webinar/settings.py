@@ -103,6 +103,10 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+if not env.str("DATABASE_URL", default=""):
+    # The embedded database lives under var/, which a fresh clone does not have yet: SQLite
+    # cannot create the folder ("unable to open database file" at the first migrate).
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at the
     # start of a transaction, which is how writers are serialised where select_for_update
