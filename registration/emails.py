@@ -7,12 +7,13 @@ import re
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from registration.calendar import registration_ics
 from registration.links import manage_url
-from registration.models import OutgoingMail, Registration
+from registration.models import STATUS_WORDING, OutgoingMail, Registration
+from webinar import locale
 
 PLACEHOLDERS = ("first_name", "last_name", "full_name", "event", "start", "status", "link")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -20,14 +21,15 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def placeholder_values(*, registration: Registration) -> dict[str, str]:
     event = registration.event
-    start = event.starts_at.astimezone(event.tzinfo)
     return {
         "first_name": registration.first_name,
         "last_name": registration.last_name,
         "full_name": registration.full_name,
         "event": event.title,
-        "start": f"{formats.date_format(start, 'DATETIME_FORMAT')} ({event.time_zone})",
-        "status": str(registration.get_status_display()),
+        "start": locale.format_when(
+            event.starts_at, event.ends_at, language=translation.get_language(), zone=event.time_zone
+        ),
+        "status": registration.status_wording,
         "link": manage_url(registration=registration),
     }
 
@@ -53,6 +55,8 @@ def render_mail(*, mail: OutgoingMail) -> tuple[str, str]:
                 "start": values["start"],
                 "link": values["link"],
                 "mail": mail,
+                # The status this mail announces, worded as the personal page words it.
+                "status": str(STATUS_WORDING.get(mail.kind, "")),
             }
             subject = render_to_string(f"registration/email/{mail.kind}_subject.txt", context)
             body = render_to_string(f"registration/email/{mail.kind}.txt", context)
@@ -75,4 +79,11 @@ def build_message(*, mail: OutgoingMail) -> EmailMultiAlternatives:
         with translation.override(registration.language):
             ics = registration_ics(registration=registration)
         message.attach("webinar.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")
+    elif mail.kind == OutgoingMail.Kind.CANCELLED and (
+        registration.status == Registration.Status.CANCELLED
+    ):
+        # Removes the webinar from the calendar the approval mail's file added it to.
+        with translation.override(registration.language):
+            ics = registration_ics(registration=registration)
+        message.attach("webinar-cancelled.ics", ics, "text/calendar; charset=utf-8; method=CANCEL")
     return message

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from registration import links, selectors, services
@@ -117,13 +120,20 @@ def done(request, slug: str):
 
 
 def _open(request, token: str):
-    """The registration a link opens, or the page that explains why it does not."""
+    """The registration a link opens, or the page that explains why it does not.
+
+    The page speaks the registration's language, as its mails do, unless the reader has chosen
+    one with the language switcher (its cookie then wins)."""
     try:
-        return links.registration_from_token(token=token), None
+        registration = links.registration_from_token(token=token)
     except links.LinkExpired:
         return None, render(request, "registration/link_expired.html", status=410)
     except links.LinkInvalid:
         return None, render(request, "registration/link_invalid.html", status=404)
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(registration.language)
+        request.LANGUAGE_CODE = translation.get_language()
+    return registration, None
 
 
 def _manage_context(registration: Registration, token: str) -> dict:
@@ -143,6 +153,10 @@ def _manage_context(registration: Registration, token: str) -> dict:
         and event.ends_at > timezone.now(),
         "can_cancel": registration.status in services.ACTIONS["cancel"][0],
         "can_edit": event.ends_at > timezone.now(),
+        # A cancelled registrant's calendar file removes the webinar; nothing to add any more.
+        "offer_calendar": registration.status != Registration.Status.CANCELLED,
+        "can_register_again": registration.status == Registration.Status.CANCELLED
+        and event.registration_is_open(),
     }
 
 
@@ -174,6 +188,7 @@ def edit(request, token: str):
                 registration=Registration.objects.get(pk=registration.pk),
                 **form.service_kwargs(),
             )
+            messages.success(request, _("Your details have been saved."))
             return redirect(reverse("registration:manage", kwargs={"token": token}))
     else:
         form = DetailsForm(instance=registration, questions=questions, answers=answers)
@@ -187,13 +202,39 @@ def cancel(request, token: str):
     if refusal:
         return refusal
     if request.method == "POST":
-        services.registration_cancel(registration=registration)
+        if services.registration_cancel(registration=registration):
+            messages.success(
+                request,
+                _(
+                    "Your registration has been cancelled. We have sent you a confirmation; "
+                    "you may register again while registration is open."
+                ),
+            )
         return redirect(reverse("registration:manage", kwargs={"token": token}))
     return render(
         request,
         "registration/cancel.html",
         {"registration": registration, "event": registration.event, "token": token},
     )
+
+
+@require_http_methods(["POST"])
+def reactivate(request, token: str):
+    """Register again after cancelling: the same registration, as the rules allow."""
+    registration, refusal = _open(request, token)
+    if refusal:
+        return refusal
+    try:
+        registration = services.registration_reactivate(registration=registration)
+    except services.RegistrationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("You are registered again. Status: %(status)s.")
+            % {"status": registration.status_wording},
+        )
+    return redirect(reverse("registration:manage", kwargs={"token": token}))
 
 
 @require_http_methods(["GET", "POST"])

@@ -40,6 +40,16 @@ def _answer_text(value) -> str:
     return "\n".join(value) if isinstance(value, list | tuple) else str(value or "")
 
 
+def _reactivate_locked(*, registration: Registration, event: Event) -> Registration:
+    """A cancelled registration counts again, as a newcomer would: a free seat, else the
+    waiting list (or "full"). Its row, details and answers stay as they were. The event must
+    be locked and registration open."""
+    registration.status = _initial_status(event=event)
+    registration.save(update_fields=["status", "updated_at"])
+    mail_queue(registration=registration, kind=_STATUS_MAIL[registration.status])
+    return registration
+
+
 def _remind_existing(*, event: Event, email: str) -> None:
     """Someone signed up again with a registered address: mail its owner their link.
 
@@ -100,11 +110,23 @@ def register(
             # Both checks follow an index, so their cost does not grow with the event's size:
             # the address through the unique (event, lower(email)) index, the seats through
             # (event, status). A single FILTERed count would read every registration.
-            if (
+            existing = (
                 locked.registrations.alias(email_lower=Lower("email"))
                 .filter(email_lower=Lower(Value(email)))
-                .exists()
-            ):
+                .only("pk", "status", "anonymised_at", "event_id", "created_at", "updated_at")
+                .first()
+            )
+            if existing is not None:
+                if existing.status == Registration.Status.CANCELLED:
+                    # Cancelled by mistake: the same row counts again, its details and answers
+                    # as they were (a stranger typing the address changes nothing else, and its
+                    # owner is mailed the new status).
+                    return _reactivate_locked(
+                        registration=Registration.objects.select_for_update().get(
+                            pk=existing.pk
+                        ),
+                        event=locked,
+                    )
                 raise RegistrationError(_("Already registered."), code="duplicate")
             seats_taken = locked.registrations.filter(status__in=SEAT_HOLDING).count()
             registration = Registration.objects.create(

@@ -21,7 +21,7 @@ from registration.services.common import (
     _lock_event,
 )
 from registration.services.outbox import mail_queue
-from registration.services.signup import _save_answers
+from registration.services.signup import _reactivate_locked, _save_answers
 from webinar.models import Event
 
 logger = logging.getLogger(__name__)
@@ -117,6 +117,23 @@ def registration_cancel(*, registration: Registration) -> bool:
     result = registrations_apply(registration_ids=[registration.pk], action="cancel")
     registration.refresh_from_db()
     return result.changed == 1
+
+
+def registration_reactivate(*, registration: Registration) -> Registration:
+    """The participant registers again after cancelling, while registration is open.
+
+    Raises RegistrationError ("closed", "full", or "not_cancelled" when there is nothing to
+    reactivate)."""
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        if not event.registration_is_open():
+            raise RegistrationError(_("Registration for this event is closed."), code="closed")
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.status != Status.CANCELLED or current.anonymised_at:
+            raise RegistrationError(_("This registration is not cancelled."), code="not_cancelled")
+        _reactivate_locked(registration=current, event=event)
+    registration.refresh_from_db()
+    return registration
 
 
 def registrations_resend(*, registration_ids: Iterable[int]) -> int:
