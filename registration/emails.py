@@ -27,7 +27,10 @@ def placeholder_values(*, registration: Registration) -> dict[str, str]:
         "full_name": registration.full_name,
         "event": event.title,
         "start": locale.format_when(
-            event.starts_at, event.ends_at, language=translation.get_language(), zone=event.time_zone
+            event.starts_at,
+            event.ends_at,
+            language=translation.get_language(),
+            zone=event.time_zone,
         ),
         "status": registration.status_wording,
         "link": manage_url(registration=registration),

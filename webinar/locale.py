@@ -96,7 +96,7 @@ def sorted_by_name(items: Iterable[T], *, language: str, key: Callable[[T], str]
 
 
 # Left-to-right isolation for plain text (mails, .ics): a time range or UTC offset inside
-# Arabic text would otherwise be reordered ("12:00–10:00").
+# Arabic text would otherwise be reordered (the end before the start).
 LRI, PDI = "\u2066", "\u2069"
 
 
@@ -115,12 +115,10 @@ def utc_offset(value: dt.datetime, *, zone: str) -> str:
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def format_when(
-    starts_at: dt.datetime, ends_at: dt.datetime, *, language: str, zone: str
-) -> str:
+def format_when(starts_at: dt.datetime, ends_at: dt.datetime, *, language: str, zone: str) -> str:
     """When an event takes place, as one line of plain text in the language:
-    "Thursday 31 December 2026, 10:00–12:00 (Egypt Time, UTC+02:00)", and in Arabic
-    "الخميس 31 ديسمبر 2026، 10:00–12:00 (توقيت مصر، UTC+02:00)" with the times isolated."""
+    "Thursday 31 December 2026, 10:00-12:00 (Egypt Time, UTC+02:00)" (with an en dash), and in
+    Arabic with Arabic commas ("توقيت مصر، UTC+02:00") and the times isolated left to right."""
     sep = list_separator(language)
 
     def ltr(text: str) -> str:

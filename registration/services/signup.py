@@ -122,9 +122,7 @@ def register(
                     # as they were (a stranger typing the address changes nothing else, and its
                     # owner is mailed the new status).
                     return _reactivate_locked(
-                        registration=Registration.objects.select_for_update().get(
-                            pk=existing.pk
-                        ),
+                        registration=Registration.objects.select_for_update().get(pk=existing.pk),
                         event=locked,
                     )
                 raise RegistrationError(_("Already registered."), code="duplicate")

