@@ -4,10 +4,15 @@ import functools
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.forms.utils import flatatt
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from registration.models import Question, Registration
+from webinar.locale import site_language, sorted_by_name
 from webinar.text import strip_bidi_controls
 
 QUESTION_PREFIX = "q_"
@@ -44,6 +49,46 @@ def fast_country_validation(field: forms.Field) -> None:
     field.valid_value = lambda value: str(value) in country_codes()
 
 
+@functools.lru_cache(maxsize=8)
+def country_options(language: str) -> tuple[tuple[str, str], ...]:
+    """Each country as ``(code, '<option value="NE">Niger</option>')``, named and sorted in the
+    language (ICU collation: French puts "Égypte" beside "Érythrée"). Built once per language:
+    rendering ~250 options through the widget templates took most of the form page's time."""
+    with translation.override(language):
+        names = [(code, str(name)) for code, name in countries]
+    ordered = sorted_by_name(names, language=language, key=lambda item: item[1])
+    return tuple(
+        (code, format_html('<option value="{}">{}</option>', code, name)) for code, name in ordered
+    )
+
+
+class CountrySelect(forms.Select):
+    """The country list, rendered from ``country_options`` with the chosen code selected.
+
+    Same markup as Django's Select (name, id, required, aria attributes from the bound field);
+    the choices come from django-countries, as the field validates them."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        if isinstance(value, list | tuple):
+            value = value[0] if value else ""
+        chosen = str(value or "")
+        language = site_language(translation.get_language())
+        parts = [
+            format_html(
+                '<option value=""{}>{}</option>',
+                "" if chosen else mark_safe(" selected"),
+                BLANK_LABELS["country"],
+            )
+        ]
+        for code, option in country_options(language):
+            parts.append(option.replace('">', '" selected>', 1) if code == chosen else option)
+        # Every part comes from format_html (names and codes escaped), the attributes from flatatt.
+        html = f"<select{flatatt(final_attrs)}>\n" + "\n".join(parts) + "\n</select>"
+        return mark_safe(html)  # noqa: S308
+
+
 HONEYPOT = "website"
 
 DETAIL_WIDGETS = {
@@ -55,6 +100,7 @@ DETAIL_WIDGETS = {
     "position": forms.TextInput(attrs={"autocomplete": "organization-title"}),
     "accessibility_needs": forms.Textarea(attrs={"rows": 3}),
     "sex": forms.RadioSelect,
+    "country": CountrySelect,
 }
 
 
@@ -136,7 +182,21 @@ def _strip(value):
     return value
 
 
-class RegistrationForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
+class CountryCheckedOnceMixin:
+    """The form field checks the country code against django-countries' codes; the model's
+    own check of the same choices would build and sort the translated country list again on
+    every sign-up, so it is left out of the model validation (nothing else is)."""
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if "country" in self.fields:
+            exclude.add("country")
+        return exclude
+
+
+class RegistrationForm(
+    CountryCheckedOnceMixin, StripBidiControlsMixin, QuestionsMixin, forms.ModelForm
+):
     consent_processing = forms.BooleanField(
         label=_(
             "I agree to the processing of my personal data as described in the privacy notice."
@@ -191,7 +251,7 @@ class RegistrationForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
         return data
 
 
-class DetailsForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
+class DetailsForm(CountryCheckedOnceMixin, StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
     """What a participant may correct from their self-service page."""
 
     class Meta:
