@@ -8,10 +8,12 @@ from django.forms.utils import flatatt
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from registration.models import Question, Registration
+from registration.rendering import FAST_WIDGET_RENDERER
 from webinar.locale import site_language, sorted_by_name
 from webinar.text import strip_bidi_controls
 
@@ -38,15 +40,10 @@ def _relabelled(choices, label) -> list:
 def label_blank_choices(form: forms.BaseForm) -> None:
     """Say what an empty choice means instead of Django's dashes."""
     for name, label in BLANK_LABELS.items():
-        if name in form.fields:
+        if name in form.fields and hasattr(form.fields[name], "choices"):
             field = form.fields[name]
             # A callable keeps the choices lazy: the country list is only sorted to render.
             field.choices = functools.partial(_relabelled, field.choices, label)
-
-
-def fast_country_validation(field: forms.Field) -> None:
-    """Check a country code against a set: the stock check walks ~250 translated choices."""
-    field.valid_value = lambda value: str(value) in country_codes()
 
 
 @functools.lru_cache(maxsize=8)
@@ -67,6 +64,11 @@ class CountrySelect(forms.Select):
 
     Same markup as Django's Select (name, id, required, aria attributes from the bound field);
     the choices come from django-countries, as the field validates them."""
+
+    def use_required_attribute(self, initial) -> bool:
+        # Django's Select looks at the first choice, which would build the whole translated
+        # list; here the first option is always the empty "Choose your country".
+        return not self.is_hidden
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
@@ -89,6 +91,32 @@ class CountrySelect(forms.Select):
         return mark_safe(html)  # noqa: S308
 
 
+class CountryCodeField(forms.CharField):
+    """A country as its ISO 3166 code, checked against django-countries' codes (a set).
+
+    Replaces the model's choice field on the participants' forms: that one copies and walks
+    the ~250 translated choices on every form built and every value checked; its list is
+    rendered by ``CountrySelect`` instead."""
+
+    widget = CountrySelect
+    default_error_messages = {
+        "invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"],
+    }
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value and value not in country_codes():
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+
+
+def country_field() -> CountryCodeField:
+    return CountryCodeField(label=capfirst(Registration._meta.get_field("country").verbose_name))
+
+
 HONEYPOT = "website"
 
 DETAIL_WIDGETS = {
@@ -100,7 +128,6 @@ DETAIL_WIDGETS = {
     "position": forms.TextInput(attrs={"autocomplete": "organization-title"}),
     "accessibility_needs": forms.Textarea(attrs={"rows": 3}),
     "sex": forms.RadioSelect,
-    "country": CountrySelect,
 }
 
 
@@ -197,6 +224,7 @@ class CountryCheckedOnceMixin:
 class RegistrationForm(
     CountryCheckedOnceMixin, StripBidiControlsMixin, QuestionsMixin, forms.ModelForm
 ):
+    country = country_field()
     consent_processing = forms.BooleanField(
         label=_(
             "I agree to the processing of my personal data as described in the privacy notice."
@@ -206,6 +234,7 @@ class RegistrationForm(
             "required": _("Registration needs your consent to the processing of your data.")
         },
     )
+    default_renderer = FAST_WIDGET_RENDERER  # same markup as Django's widget templates
     # Hidden from people by the stylesheet; bots fill every field they see.
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -224,7 +253,6 @@ class RegistrationForm(
     def __init__(self, *args, questions: list[Question] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["accessibility_needs"].validators.append(MaxLengthValidator(1000))
-        fast_country_validation(self.fields["country"])
         label_blank_choices(self)
         self.fields["sex"].choices = [
             c for c in self.fields["sex"].choices if c[0]
@@ -254,6 +282,9 @@ class RegistrationForm(
 class DetailsForm(CountryCheckedOnceMixin, StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
     """What a participant may correct from their self-service page."""
 
+    default_renderer = FAST_WIDGET_RENDERER
+    country = country_field()
+
     class Meta:
         model = Registration
         # The address is the registration's identity: changing it means registering anew.
@@ -263,7 +294,6 @@ class DetailsForm(CountryCheckedOnceMixin, StripBidiControlsMixin, QuestionsMixi
     def __init__(self, *args, questions: list[Question] = (), answers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["accessibility_needs"].validators.append(MaxLengthValidator(1000))
-        fast_country_validation(self.fields["country"])
         label_blank_choices(self)
         self.fields["sex"].choices = [c for c in self.fields["sex"].choices if c[0]]
         self.add_questions(list(questions), answers)

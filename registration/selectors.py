@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from registration.models import Question, Registration
 from webinar.models import Event
@@ -16,8 +17,25 @@ def event_seats_left(*, event: Event) -> int | None:
     """Free seats, or None when the event has no limit."""
     if event.capacity is None:
         return None
-    taken = event.registrations.filter(status__in=("approved", "pending")).count()
+    taken = getattr(event, "seats_taken", None)
+    if taken is None:
+        taken = event.registrations.filter(status__in=("approved", "pending")).count()
     return max(event.capacity - taken, 0)
+
+
+def event_for_signup_page(*, slug: str) -> QuerySet[Event]:
+    """The published event with ``seats_taken`` counted in the same query (the form page
+    says when the event is full)."""
+    seats = (
+        Registration.objects.filter(event=OuterRef("pk"), status__in=("approved", "pending"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Event.objects.filter(slug=slug, is_published=True).annotate(
+        seats_taken=Coalesce(Subquery(seats), 0)
+    )
 
 
 def registration_waitlist_position(*, registration: Registration) -> int:

@@ -49,7 +49,10 @@ def _rate_limited(request) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def register(request, slug: str):
-    event = get_object_or_404(Event, slug=slug, is_published=True)
+    if request.method == "POST":
+        event = get_object_or_404(Event, slug=slug, is_published=True)
+    else:  # the page says whether the event is full: the seats are counted in the same query
+        event = get_object_or_404(selectors.event_for_signup_page(slug=slug))
     if not event.registration_is_open():
         return render(request, "registration/closed.html", {"event": event}, status=410)
     questions = selectors.event_questions(event=event)

@@ -108,6 +108,7 @@ def matrix(w) -> dict[str, tuple[str, dict]]:
         "manage, forged link": ("/registrations/1:forged/", every(404)),
         "edit": (f"/registrations/{t}/edit/", every(200)),
         "cancel": (f"/registrations/{t}/cancel/", every(200)),
+        "register again (a form's POST only)": (f"/registrations/{t}/register-again/", every(405)),
         "erase": (f"/registrations/{t}/erase/", every(200)),
         "calendar": (f"/registrations/{t}/calendar.ics", every(200)),
         # Report builds: staff with the permission; share links for whoever holds them.
@@ -205,6 +206,7 @@ COVERED = {
     "home", "event_detail", "health", "set_language",
     "registration:register", "registration:done", "registration:mine", "registration:manage",
     "registration:edit", "registration:cancel", "registration:erase", "registration:calendar",
+    "registration:reactivate",
     "agenda:agenda_ics", "agenda:agenda_json", "agenda:speakers", "agenda:session_detail",
     "agenda:session_ics", "agenda:agenda_schema",
     "reports:build_status", "reports:download", "reports:shared",
