@@ -15,6 +15,9 @@ from registration.links import manage_url
 from registration.models import STATUS_WORDING, OutgoingMail, Registration
 from webinar import locale
 
+# The status a mail announces, where its kind is not named like the status.
+MAIL_STATUS = {OutgoingMail.Kind.RECEIVED: Registration.Status.PENDING}
+
 PLACEHOLDERS = ("first_name", "last_name", "full_name", "event", "start", "status", "link")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -59,7 +62,7 @@ def render_mail(*, mail: OutgoingMail) -> tuple[str, str]:
                 "link": values["link"],
                 "mail": mail,
                 # The status this mail announces, worded as the personal page words it.
-                "status": str(STATUS_WORDING.get(mail.kind, "")),
+                "status": str(STATUS_WORDING.get(MAIL_STATUS.get(mail.kind, mail.kind), "")),
             }
             subject = render_to_string(f"registration/email/{mail.kind}_subject.txt", context)
             body = render_to_string(f"registration/email/{mail.kind}.txt", context)
