@@ -168,7 +168,10 @@ def manage(request, token: str):
         return refusal
     response = render(request, "registration/manage.html", _manage_context(registration, token))
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The link must not leak to other sites (the join link, a speaker's page); to this site a
+    # browser must still say where a form comes from, or "no-referrer" makes it send
+    # "Origin: null" and the CSRF check refuses the page's own forms (language, register again).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -126,6 +126,12 @@ def test_every_public_page_has_a_meta_description(client, site, language):
             len(d) > 20 for d in _parse(client.get(path).content.decode()).meta_description
         ]
     assert found == {path: [True] for path in site["pages"]}
+    # No template comment or tag leaks into a page as text.
+    leaks = {
+        p: [m for m in ("{#", "#}", "{%", "%}") if m in client.get(p).content.decode()]
+        for p in site["pages"]
+    }
+    assert leaks == {path: [] for path in site["pages"]}
     event_page = _parse(client.get("/events/open/").content.decode())
     assert event_page.meta_description == ["A webinar on migration and development."]
 
