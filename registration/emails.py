@@ -20,6 +20,7 @@ MAIL_STATUS = {OutgoingMail.Kind.RECEIVED: Registration.Status.PENDING}
 
 PLACEHOLDERS = ("first_name", "last_name", "full_name", "event", "start", "status", "link")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_LINE_SPACE = re.compile(r"[ \t\r\n]+")
 
 
 def placeholder_values(*, registration: Registration) -> dict[str, str]:
@@ -66,7 +67,9 @@ def render_mail(*, mail: OutgoingMail) -> tuple[str, str]:
             }
             subject = render_to_string(f"registration/email/{mail.kind}_subject.txt", context)
             body = render_to_string(f"registration/email/{mail.kind}.txt", context)
-    return " ".join(subject.split()), body
+    # Template line breaks become single spaces; no-break spaces (French "Inscription
+    # confirmée : ...") are typography and stay.
+    return _LINE_SPACE.sub(" ", subject).strip(), body
 
 
 def build_message(*, mail: OutgoingMail) -> EmailMultiAlternatives:

@@ -313,3 +313,10 @@ def test_mails_write_dates_as_the_un_does(webinar, language, expected):
     assert expected in body
     assert "Africa/Cairo" not in body
     assert not re.search(r"\w+ \d+, \d{4}", body)  # no "December 31, 2026"
+
+
+def test_french_subject_keeps_its_narrow_no_break_space(webinar):
+    registration = RegistrationFactory(event=webinar, language="fr")
+    services.mail_queue(registration=registration, kind=OutgoingMail.Kind.APPROVED)
+    services.mail_send(mail_id=OutgoingMail.objects.get(registration=registration).pk)
+    assert mail.outbox[-1].subject == f"Inscription confirmée\u202f: {webinar.title}"
