@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,8 +17,9 @@ from modeltranslation.admin import TranslationAdmin
 
 from registration import exports, importers, selectors, services
 from registration.emails import fill_placeholders, placeholder_values
-from registration.forms import AttendanceUploadForm, CustomMessageForm
+from registration.forms import AttendanceClearForm, AttendanceUploadForm, CustomMessageForm
 from registration.models import Answer, OutgoingMail, Question, Registration
+from webinar.admin_access import log_admin_action
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event
 
@@ -55,6 +57,20 @@ def _bulk(action: str, label):
     def run(modeladmin, request, queryset):
         result = services.registrations_apply(
             registration_ids=list(queryset.values_list("pk", flat=True)), action=action
+        )
+        changed = Registration.objects.filter(pk__in=result.changed_ids)
+        for status, status_label in Registration.Status.choices:
+            log_admin_action(
+                request,
+                objects=changed.filter(status=status),
+                message=_("Admin action “%(action)s”: the status is now “%(status)s”.")
+                % {"action": label, "status": status_label},
+            )
+        log_admin_action(
+            request,
+            objects=Registration.objects.filter(pk__in=result.promoted_ids),
+            message=_("Given a seat from the waiting list, freed by the admin action “%(action)s”.")
+            % {"action": label},
         )
         level = messages.SUCCESS if not result.skipped else messages.WARNING
         modeladmin.message_user(
@@ -181,13 +197,40 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     # --- actions ---
 
+    def _log(self, request, registration_ids, message: str) -> int:
+        return log_admin_action(
+            request, objects=Registration.objects.filter(pk__in=registration_ids), message=message
+        )
+
+    def _log_export(self, request, queryset, fmt: str) -> None:
+        """An export changes nothing, but personal data left the site: the history of each
+        event exported says who took how many rows, and when."""
+        counts = dict(
+            queryset.order_by()
+            .values_list("event_id")
+            .annotate(n=Count("pk"))
+            .values_list("event_id", "n")
+        )
+        for event in Event.objects.filter(pk__in=counts):
+            log_admin_action(
+                request,
+                objects=[event],
+                message=ngettext(
+                    "%(n)d registration exported to %(format)s.",
+                    "%(n)d registrations exported to %(format)s.",
+                    counts[event.pk],
+                )
+                % {"n": counts[event.pk], "format": fmt.upper()},
+            )
+
     @admin.action(
         description=gettext_lazy("Resend the mail for their status"), permissions=["change"]
     )
     def resend_confirmation(self, request, queryset):
-        count = services.registrations_resend(
+        queued = services.registrations_resend(
             registration_ids=list(queryset.values_list("pk", flat=True))
         )
+        count = self._log(request, queued, _("The mail for their status was queued again."))
         self.message_user(
             request,
             ngettext("%(n)s mail queued.", "%(n)s mails queued.", count) % {"n": count},
@@ -198,9 +241,10 @@ class RegistrationAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def revoke_links(self, request, queryset):
-        count = services.registrations_revoke_links(
+        revoked = services.registrations_revoke_links(
             registration_ids=list(queryset.values_list("pk", flat=True))
         )
+        count = self._log(request, revoked, _("Their personal links were revoked."))
         self.message_user(
             request,
             ngettext("%(n)s link revoked.", "%(n)s links revoked.", count) % {"n": count},
@@ -213,10 +257,16 @@ class RegistrationAdmin(admin.ModelAdmin):
         preview = None
         if form.is_bound and form.is_valid():
             if "send" in request.POST:
-                count = services.registrations_message(
+                queued = services.registrations_message(
                     registration_ids=ids,
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
+                )
+                count = self._log(
+                    request,
+                    queued,
+                    _("A custom message was queued: “%(subject)s”.")
+                    % {"subject": form.cleaned_data["subject"]},
                 )
                 self.message_user(
                     request,
@@ -264,10 +314,12 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Export to CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
+        self._log_export(request, queryset, "csv")
         return self._export(queryset, "csv", "registrations")
 
     @admin.action(description=gettext_lazy("Export to Excel (XLSX)"), permissions=["view"])
     def export_xlsx(self, request, queryset):
+        self._log_export(request, queryset, "xlsx")
         return self._export(queryset, "xlsx", "registrations")
 
     @admin.action(
@@ -286,7 +338,13 @@ class RegistrationAdmin(admin.ModelAdmin):
                 "select_across": request.POST.get("select_across", "0"),
             }
             return TemplateResponse(request, "admin/registration/anonymise.html", context)
-        count = services.registrations_anonymise(queryset=queryset)
+        # Logged after the wipe: the log names the anonymised row, not the person.
+        done = services.registrations_anonymise(queryset=queryset)
+        count = self._log(
+            request,
+            done,
+            _("Anonymised by an admin action (only what the statistics need is kept)."),
+        )
         self.message_user(
             request,
             ngettext("%(n)s registration anonymised.", "%(n)s registrations anonymised.", count)
@@ -300,6 +358,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request) or fmt not in ("csv", "xlsx"):
             raise PermissionDenied
         event = get_object_or_404(Event, pk=event_id)
+        self._log_export(request, event.registrations.all(), fmt)
         return self._export(event.registrations.all(), fmt, f"registrations-{event.slug}")
 
     def interpretation_view(self, request):
@@ -325,30 +384,63 @@ class RegistrationAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": _("Import attendance"),
         }
+        here = reverse("admin:registration_registration_import")
         if request.method == "POST" and "plan" in request.POST:
             try:
                 plan = signing.loads(request.POST["plan"], salt=PLAN_SALT, max_age=PLAN_MAX_AGE)
-            except signing.BadSignature:
+                plan["rows"]  # a preview signed before this layout of plan: upload again
+            except (signing.BadSignature, KeyError, TypeError):
                 messages.error(request, _("The preview has expired; upload the file again."))
-                return redirect(reverse("admin:registration_registration_import"))
+                return redirect(here)
             event = get_object_or_404(Event, pk=plan["event"])
-            minutes = {int(pk): int(m) for pk, m in plan["minutes"].items()}
-            count = services.event_apply_attendance(event=event, minutes_by_registration=minutes)
+            confirmed = {int(i) for i in request.POST.getlist("confirm") if i.isdigit()}
+            try:
+                applied = services.event_apply_attendance(
+                    event=event,
+                    people=importers.payload_people(plan, confirmed=confirmed),
+                    file_name=plan["file"],
+                    file_sha256=plan["sha256"],
+                    layout=plan["layout"],
+                    imported_by=request.user,
+                )
+            except services.AttendanceApplyError as exc:
+                messages.error(request, str(exc))
+                return redirect(here)
             messages.success(
                 request,
                 _("Attendance recorded for %(n)s participants of %(event)s.")
-                % {"n": count, "event": event},
+                % {"n": applied.people, "event": event},
             )
             return redirect(
                 reverse("admin:registration_registration_changelist")
                 + f"?event__id__exact={event.pk}"
             )
-        form = AttendanceUploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        clear_form = AttendanceClearForm(request.POST if "clear" in request.POST else None)
+        if clear_form.is_bound and clear_form.is_valid():
+            event = clear_form.cleaned_data["event"]
+            count = services.event_clear_attendance(event=event)
+            messages.success(
+                request,
+                ngettext(
+                    "Attendance of %(event)s cleared (%(n)s import forgotten).",
+                    "Attendance of %(event)s cleared (%(n)s imports forgotten).",
+                    count,
+                )
+                % {"n": count, "event": event},
+            )
+            return redirect(here)
+        uploading = request.method == "POST" and not clear_form.is_bound
+        form = AttendanceUploadForm(
+            request.POST if uploading else None, request.FILES if uploading else None
+        )
+        if form.is_bound and form.is_valid():
             event = form.cleaned_data["event"]
+            upload_file = form.cleaned_data["file"]
             try:
                 plan = importers.attendance_plan(
-                    event=event, data=importers.read_upload(form.cleaned_data["file"])
+                    event=event,
+                    data=importers.read_upload(upload_file),
+                    file_name=upload_file.name or "",
                 )
             except importers.ImportFileError as exc:
                 form.add_error("file", str(exc))
@@ -358,13 +450,12 @@ class RegistrationAdmin(admin.ModelAdmin):
                         "event": event,
                         "plan": plan,
                         "signed_plan": signing.dumps(
-                            {"event": event.pk, "minutes": plan.minutes_by_registration()},
-                            salt=PLAN_SALT,
-                            compress=True,
+                            plan.payload(event=event), salt=PLAN_SALT, compress=True
                         ),
                     }
                 )
         context["form"] = form
+        context["clear_form"] = clear_form
         return TemplateResponse(request, "admin/registration/import_attendance.html", context)
 
 
