@@ -21,6 +21,7 @@ from registration.forms import AttendanceClearForm, AttendanceUploadForm, Custom
 from registration.models import Answer, OutgoingMail, Question, Registration
 from webinar.admin_access import log_admin_action
 from webinar.content_i18n import MissingTranslationsMixin
+from webinar.languages import language_autonym
 from webinar.models import Event
 
 PLAN_SALT = "registration.attendance-plan"
@@ -42,7 +43,7 @@ class OutgoingMailInline(admin.TabularInline):
     model = OutgoingMail
     extra = 0
     fields = ["kind", "subject", "due_at", "sent_at", "attempts", "last_error"]
-    readonly_fields = fields
+    readonly_fields = ["kind", "subject", "due_at", "sent_at", "attempts", "last_error"]
     can_delete = False
     ordering = ["-created_at"]
 
@@ -301,7 +302,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
         rows = exports.export_rows(registrations=queryset, questions=questions)
         if fmt == "xlsx":
-            response = HttpResponse(
+            response: HttpResponse | StreamingHttpResponse = HttpResponse(
                 exports.xlsx_bytes(rows),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
@@ -365,9 +366,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         plans = selectors.interpretation_plans()
-        labels = dict(Registration._meta.get_field("interpretation_language").choices)
         for plan in plans:
-            plan["rows"] = [(labels.get(code, code), n) for code, n in plan["languages"].items()]
+            plan["rows"] = [(language_autonym(code), n) for code, n in plan["languages"].items()]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -461,7 +461,6 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(MissingTranslationsMixin, TranslationAdmin):
-    translated_fields = ("label", "help_text")
     list_display = ["label", "event", "kind", "required", "order", "missing_translations"]
     list_filter = ["event", "kind"]
     list_select_related = ["event"]

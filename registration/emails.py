@@ -18,7 +18,6 @@ from webinar import locale
 # The status a mail announces, where its kind is not named like the status.
 MAIL_STATUS = {OutgoingMail.Kind.RECEIVED: Registration.Status.PENDING}
 
-PLACEHOLDERS = ("first_name", "last_name", "full_name", "event", "start", "status", "link")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _LINE_SPACE = re.compile(r"[ \t\r\n]+")
 

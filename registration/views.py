@@ -186,7 +186,7 @@ def cancel(request, token: str):
         try:
             cancelled = services.registration_cancel(registration=registration)
         except services.RegistrationError as exc:
-            refused = exc.message
+            refused = str(exc.message)
         else:
             if cancelled:
                 messages.success(
@@ -198,7 +198,7 @@ def cancel(request, token: str):
                 )
             return redirect(reverse("registration:manage", kwargs={"token": token}))
     elif services.event_is_over(event=registration.event):
-        refused = services.EVENT_OVER_MESSAGE
+        refused = str(services.EVENT_OVER_MESSAGE)
     return render(
         request,
         "registration/cancel.html",
