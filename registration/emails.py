@@ -40,6 +40,14 @@ def placeholder_values(*, registration: Registration) -> dict[str, str]:
     }
 
 
+def _mail_status_wording(kind: str) -> str:
+    """The status a mail of this kind announces, worded as the personal page words it."""
+    status = str(MAIL_STATUS.get(OutgoingMail.Kind(kind), kind))
+    if status not in Registration.Status.values:
+        return ""
+    return str(STATUS_WORDING[Registration.Status(status)])
+
+
 def fill_placeholders(text: str, values: dict[str, str]) -> str:
     """Replace {name} for known names only; anything else is left as written (no format())."""
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
@@ -62,7 +70,7 @@ def render_mail(*, mail: OutgoingMail) -> tuple[str, str]:
                 "link": values["link"],
                 "mail": mail,
                 # The status this mail announces, worded as the personal page words it.
-                "status": str(STATUS_WORDING.get(MAIL_STATUS.get(mail.kind, mail.kind), "")),
+                "status": _mail_status_wording(mail.kind),
             }
             subject = render_to_string(f"registration/email/{mail.kind}_subject.txt", context)
             body = render_to_string(f"registration/email/{mail.kind}.txt", context)

@@ -87,7 +87,7 @@ class CountrySelect(forms.Select):
             value = value[0] if value else ""
         chosen = str(value or "")
         language = site_language(translation.get_language())
-        parts = [
+        parts: list[str] = [
             format_html(
                 '<option value=""{}>{}</option>',
                 "" if chosen else mark_safe(" selected"),
@@ -230,8 +230,8 @@ class CountryCheckedOnceMixin:
     every sign-up, so it is left out of the model validation (nothing else is)."""
 
     def _get_validation_exclusions(self):
-        exclude = super()._get_validation_exclusions()
-        if "country" in self.fields:
+        exclude = super()._get_validation_exclusions()  # type: ignore[misc]
+        if "country" in self.fields:  # type: ignore[attr-defined]
             exclude.add("country")
         return exclude
 

@@ -139,7 +139,7 @@ class Registration(models.Model):
     @property
     def status_wording(self) -> str:
         """The status as participants read it, the same in every mail and page."""
-        return str(STATUS_WORDING[self.status])
+        return str(STATUS_WORDING[Registration.Status(self.status)])
 
     @property
     def calendar_sequence(self) -> int:

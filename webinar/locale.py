@@ -127,7 +127,7 @@ def format_when(starts_at: dt.datetime, ends_at: dt.datetime, *, language: str, 
     start_day = format_weekday_date(starts_at, language=language, zone=zone)
     start = format_time(starts_at, language=language, zone=zone)
     end = format_time(ends_at, language=language, zone=zone)
-    if _local(starts_at, zone).date() == _local(ends_at, zone).date():  # type: ignore[union-attr]
+    if starts_at.astimezone(ZoneInfo(zone)).date() == ends_at.astimezone(ZoneInfo(zone)).date():
         span = f"{start_day}{sep}{ltr(f'{start}–{end}')}"
     else:
         end_day = format_weekday_date(ends_at, language=language, zone=zone)

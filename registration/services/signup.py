@@ -17,6 +17,7 @@ from registration.services.common import (
     Kind,
     RegistrationError,
     _initial_status,
+    event_seats_taken,
 )
 from registration.services.outbox import mail_queue
 from webinar.models import Event, User
@@ -41,7 +42,7 @@ def _reactivate_locked(*, registration: Registration, event: Event) -> Registrat
     """A cancelled registration counts again, as a newcomer would: a free seat, else the
     waiting list (or "full"). Its row, details and answers stay as they were. The event must
     be locked and registration open."""
-    registration.status = _initial_status(event=event)
+    registration.status = _initial_status(event=event, seats_taken=event_seats_taken(event=event))
     registration.save(update_fields=["status", "updated_at"])
     mail_queue(registration=registration, kind=_STATUS_MAIL[registration.status])
     return registration
@@ -105,7 +106,9 @@ def _lock_and_check(*, event_id: int, email: str) -> tuple[Event, int, int | Non
         f"AND r.status IN ({seat_holding})), "
         f"(SELECT r.id {same_address}), (SELECT r.status {same_address})"
     )
-    checks_params = [event_id, *SEAT_HOLDING, event_id, email, event_id, email]
+    checks_params: list[int | str] = [
+        event_id, *(str(status) for status in SEAT_HOLDING), event_id, email, event_id, email
+    ]  # fmt: skip
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"{lock_sql}; {checks_sql}", [event_id, *checks_params])
