@@ -44,15 +44,23 @@ class TranslatedTextMixin:
         return [lang for lang in REPORT_LANGUAGES if lang not in present]
 
 
-def _texts(verbose: str, *, blank: bool = True, max_length: int | None = None) -> dict:
+# At the running header's 8.5 pt, 80 characters fit on one line of an A4 page.
+SHORT_TITLE_MAX_LENGTH = 80
+
+
+def _texts(
+    verbose: str, *, blank: bool = True, max_length: int | None = None, help_text: str = ""
+) -> dict:
     """Three columns (en, fr, ar) for one text; used to keep the model definitions short."""
     fields = {}
     for lang in REPORT_LANGUAGES:
         label = format_lazy("{} ({})", verbose, lang)
         if max_length:
-            fields[lang] = models.CharField(label, max_length=max_length, blank=blank)
+            fields[lang] = models.CharField(
+                label, max_length=max_length, blank=blank, help_text=help_text
+            )
         else:
-            fields[lang] = models.TextField(label, blank=blank)
+            fields[lang] = models.TextField(label, blank=blank, help_text=help_text)
     return fields
 
 
@@ -105,8 +113,13 @@ class Priority(models.IntegerChoices):
 class Report(TranslatedTextMixin, models.Model):
     """The summary report of one event, edited by rapporteurs and organisers."""
 
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft (every page marked DRAFT)")
+        FINAL = "final", _("Final (ready to send out)")
+
     TRANSLATED_FIELDS = (
         "title",
+        "short_title",
         "executive_summary",
         "background",
         "objectives",
@@ -118,6 +131,12 @@ class Report(TranslatedTextMixin, models.Model):
         Event, on_delete=models.CASCADE, related_name="report", verbose_name=_("event")
     )
     title_en, title_fr, title_ar = _texts(_("title"), max_length=300).values()
+    # The running header of every page: it must fit on one line at the header's size.
+    short_title_en, short_title_fr, short_title_ar = _texts(
+        _("short title"),
+        max_length=SHORT_TITLE_MAX_LENGTH,
+        help_text=_("Printed at the top of every page; empty prints the title if it is short."),
+    ).values()
     executive_summary_en, executive_summary_fr, executive_summary_ar = _texts(
         _("executive summary")
     ).values()
@@ -131,6 +150,10 @@ class Report(TranslatedTextMixin, models.Model):
         blank=True,
         help_text=_("Used to count how many of the region's countries took part."),
     )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, editable=False
+    )
+    finalised_at = models.DateTimeField(_("marked final at"), null=True, blank=True, editable=False)
     distribution_list = models.TextField(
         _("distribution list"),
         blank=True,
@@ -142,6 +165,7 @@ class Report(TranslatedTextMixin, models.Model):
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
+        permissions = [("finalise_report", _("Can mark a report final (no DRAFT mark)"))]
 
     def __str__(self) -> str:
         return self.title_en or self.event.title
@@ -308,6 +332,10 @@ class ReportBuild(models.Model):
     size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    # Whether the report was final when this file was built (drafts carry a DRAFT mark).
+    final = models.BooleanField(_("final version"), default=False)
+    # The first page as a small PNG, rendered by the worker after the PDF.
+    thumbnail = models.FileField(_("first page"), upload_to="reports/", blank=True, max_length=300)
     # Publishing: an unguessable token makes a public link; revoking clears it for good.
     share_token = models.CharField(
         _("share token"), max_length=64, unique=True, null=True, blank=True, editable=False
@@ -347,3 +375,6 @@ class ReportBuild(models.Model):
     def storage_name(self) -> str:
         """Deterministic: running the build twice writes one file, not two."""
         return f"reports/{self.event.slug}/report-{self.pk}-{self.language}.pdf"
+
+    def thumbnail_storage_name(self) -> str:
+        return f"reports/{self.event.slug}/report-{self.pk}-{self.language}-page1.png"

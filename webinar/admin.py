@@ -6,6 +6,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from sessions.admin import EventAgendaAdminMixin, SessionInline
 from webinar.content_i18n import MissingTranslationsMixin
+from webinar.logos import logo_normalised
 from webinar.models import Event, Organisation, Series, User
 
 # Links typed without a scheme are taken as https (Django 6's default, chosen now).
@@ -30,10 +31,17 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(TranslationAdmin):
     list_display = ["name", "acronym", "website"]
     search_fields = ["name", "acronym"]
     formfield_overrides = HTTPS_URL_FIELDS
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data.get("logo")
+        if upload and "logo" in form.changed_data:
+            # Stored re-encoded (PNG, bounded size, no metadata), never as uploaded.
+            obj.logo = logo_normalised(upload, name=upload.name)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Series)
