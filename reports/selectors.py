@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower, Trim
 from django_countries import countries
 
 from registration.models import Category, Registration, Sex
@@ -24,6 +26,7 @@ from reports.models import (
     Stage,
     TranslatedTextMixin,
 )
+from webinar.locale import collation_key
 from webinar.models import Event
 
 
@@ -48,10 +51,17 @@ def report_missing_translations(*, report: Report, language: str) -> list[str]:
     check(report, str(Report._meta.verbose_name).capitalize())
     for summary in report.session_summaries.select_related("session"):
         check(summary, f"{SessionSummary._meta.verbose_name.capitalize()} “{summary.session}”")
-    for number, finding in enumerate(report.findings.all(), start=1):
-        check(finding, f"{Finding._meta.verbose_name.capitalize()} {number}")
-    for number, recommendation in enumerate(report.recommendations.all(), start=1):
-        check(recommendation, f"{Recommendation._meta.verbose_name.capitalize()} {number}")
+    # Named by their identifiers in the report (F1…, R1…, in the order they are printed).
+    findings = _in_print_order(
+        list(report.findings.all()), lambda f: f.challenge_type, ChallengeType.values
+    )
+    for number, finding in enumerate(findings, start=1):
+        check(finding, f"{Finding._meta.verbose_name.capitalize()} F{number}")
+    recommendations = _in_print_order(
+        list(report.recommendations.all()), lambda r: r.addressee, Addressee.values
+    )
+    for number, recommendation in enumerate(recommendations, start=1):
+        check(recommendation, f"{Recommendation._meta.verbose_name.capitalize()} R{number}")
     return missing
 
 
@@ -117,8 +127,27 @@ def _group(items: list, key, order: list) -> list[tuple[str, list]]:
     return [(value, members) for value, members in groups.items() if members]
 
 
+def _in_print_order(items: list, key, order: list) -> list:
+    return [item for _value, members in _group(items, key, order) for item in members]
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One line of the index by addressee: the identifier and what to look for."""
+
+    identifier: str
+    stage: str
+    level: str
+    text: str
+
+
 def report_content(*, report: Report, language: str, allow_fallback: bool) -> dict:
-    """Everything the template shows, in ``language``; a fixed number of queries."""
+    """Everything the template shows, in ``language``; a fixed number of queries.
+
+    Findings and recommendations get identifiers (F1…, R1…) in the order they are printed
+    (grouped by challenge type and by addressee), and every cross-reference of the report (the
+    stage-by-level matrix, the index by addressee) cites those identifiers.
+    """
     localise = Localiser(language=language, allow_fallback=allow_fallback)
     texts = {
         name: localise(report, name, str(report._meta.get_field(f"{name}_en").verbose_name))
@@ -136,47 +165,83 @@ def report_content(*, report: Report, language: str, allow_fallback: bool) -> di
                 "key_points": localise(summary, "key_points", str(session)) if summary else None,
             }
         )
-    findings = []
-    for number, finding in enumerate(report.findings.select_related("session"), start=1):
-        finding.localised = localise(finding, "text", f"finding {number}")
-        finding.number = number
-        findings.append(finding)
-    recommendations = []
-    for number, rec in enumerate(report.recommendations.all(), start=1):
-        rec.localised = localise(rec, "text", f"recommendation {number}")
-        rec.number = number
-        recommendations.append(rec)
     challenge_labels = dict(ChallengeType.choices)
     addressee_labels = dict(Addressee.choices)
     stage_labels = dict(Stage.choices)
+    level_labels = dict(Level.choices)
+    findings_by_type = _group(
+        list(report.findings.select_related("session")),
+        lambda f: f.challenge_type,
+        ChallengeType.values,
+    )
+    findings = []
+    for _value, members in findings_by_type:
+        for finding in members:
+            finding.number = len(findings) + 1
+            finding.identifier = f"F{finding.number}"
+            finding.localised = localise(finding, "text", f"finding {finding.identifier}")
+            findings.append(finding)
+    recommendations_by_addressee = _group(
+        list(report.recommendations.all()), lambda r: r.addressee, Addressee.values
+    )
+    recommendations = []
+    for _value, members in recommendations_by_addressee:
+        for rec in members:
+            rec.number = len(recommendations) + 1
+            rec.identifier = f"R{rec.number}"
+            rec.localised = localise(rec, "text", f"recommendation {rec.identifier}")
+            recommendations.append(rec)
     matrix = []
     for stage, stage_label in Stage.choices:
         cells = []
         for level, _label in Level.choices:
             cells.append(
-                [r.number for r in recommendations if r.stage == stage and r.level == level]
+                [r.identifier for r in recommendations if r.stage == stage and r.level == level]
             )
-        matrix.append({"stage": stage_label, "cells": cells})
+        if any(cells):
+            matrix.append({"stage": stage_label, "cells": cells})
+    index = [
+        (
+            addressee_labels[value],
+            [
+                IndexEntry(
+                    identifier=rec.identifier,
+                    stage=str(stage_labels[rec.stage]),
+                    level=str(level_labels[rec.level]),
+                    text=first_sentence(rec.localised.value),
+                )
+                for rec in members
+            ],
+        )
+        for value, members in recommendations_by_addressee
+    ]
     return {
         "texts": texts,
         "sessions": session_rows,
-        "findings_by_type": [
-            (challenge_labels[k], v)
-            for k, v in _group(findings, lambda f: f.challenge_type, ChallengeType.values)
-        ],
+        "findings": findings,
+        "findings_by_type": [(challenge_labels[k], v) for k, v in findings_by_type],
         "recommendations": recommendations,
         "recommendations_by_addressee": [
-            (addressee_labels[k], v)
-            for k, v in _group(recommendations, lambda r: r.addressee, Addressee.values)
+            (addressee_labels[k], v) for k, v in recommendations_by_addressee
         ],
-        "recommendations_by_stage": [
-            (stage_labels[k], v)
-            for k, v in _group(recommendations, lambda r: r.stage, Stage.values)
-        ],
+        "recommendations_index": index,
         "matrix": matrix,
         "levels": [label for _value, label in Level.choices],
         "fallbacks": localise.fallbacks,
     }
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s")
+INDEX_TEXT_WORDS = 24
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a recommendation, at most INDEX_TEXT_WORDS words, for the index."""
+    sentence = _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+    words = sentence.split()
+    if len(words) <= INDEX_TEXT_WORDS:
+        return sentence
+    return " ".join(words[:INDEX_TEXT_WORDS]) + " …"
 
 
 @dataclass
@@ -192,13 +257,25 @@ class Statistics:
     region_countries_total: int
     region_countries_present: int
     consenting: int
+    women: int = 0
+    # Distinct institutions (organisations, case ignored) per category, in the category order.
+    institutions_by_category: list[tuple[str, int]] = field(default_factory=list)
+    institutions_total: int = 0
+
+    @property
+    def women_share(self) -> float:
+        """Women among the approved participants, in percent (0 when there is none)."""
+        return round(100 * self.women / self.approved, 1) if self.approved else 0.0
 
 
-def report_statistics(*, event: Event, region_countries: list[str]) -> Statistics:
+def report_statistics(
+    *, event: Event, region_countries: list[str], language: str = "en"
+) -> Statistics:
     """Participation figures from the registrations: a handful of aggregate queries.
 
     Cancelled and rejected registrations are not counted as registered; the breakdowns are of
-    approved participants (who were let in), which is what organisers report on.
+    approved participants (who were let in), which is what organisers report on. Country names
+    are those of the active language, ties sorted by ``language``'s collation.
     """
     base = Registration.objects.filter(event=event).exclude(
         status__in=[Registration.Status.CANCELLED, Registration.Status.REJECTED]
@@ -208,6 +285,7 @@ def report_statistics(*, event: Event, region_countries: list[str]) -> Statistic
         approved=Count("pk", filter=Q(status=Registration.Status.APPROVED)),
         attended=Count("pk", filter=Q(attended=True)),
         consenting=Count("pk", filter=Q(status=Registration.Status.APPROVED, consent_listing=True)),
+        women=Count("pk", filter=Q(status=Registration.Status.APPROVED, sex=Sex.FEMALE)),
     )
     approved = base.filter(status=Registration.Status.APPROVED)
 
@@ -220,10 +298,23 @@ def report_statistics(*, event: Event, region_countries: list[str]) -> Statistic
     by_sex = breakdown("sex")
     by_language = breakdown("language")
     by_country = breakdown("country")
+    sort_key = collation_key(language)
     country_rows = sorted(
         ((code, str(countries.name(code)) or code, n) for code, n in by_country.items() if code),
-        key=lambda row: (-row[2], row[1]),
+        key=lambda row: (-row[2], sort_key(row[1])),
     )
+    institutions = Counter(
+        {
+            row["category"]: row["n"]
+            for row in approved.exclude(organization="")
+            .values("category")
+            .annotate(n=Count(Lower(Trim("organization")), distinct=True))
+            .order_by()
+        }
+    )
+    institutions_total = approved.exclude(organization="").aggregate(
+        n=Count(Lower(Trim("organization")), distinct=True)
+    )["n"]
     region = {code.upper() for code in region_countries}
     return Statistics(
         registered=totals["registered"],
@@ -241,6 +332,13 @@ def report_statistics(*, event: Event, region_countries: list[str]) -> Statistic
         region_countries_total=len(region),
         region_countries_present=len(region & {row[0] for row in country_rows}),
         consenting=totals["consenting"],
+        women=totals["women"],
+        institutions_by_category=[
+            (str(category_labels[value]), institutions[value])
+            for value in Category.values
+            if institutions[value]
+        ],
+        institutions_total=institutions_total,
     )
 
 

@@ -4,49 +4,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_report_content'),
+        ("reports", "0002_report_content"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='report',
-            options={'permissions': [('finalise_report', 'Can mark a report final (no DRAFT mark)')], 'verbose_name': 'report', 'verbose_name_plural': 'reports'},
+            name="report",
+            options={
+                "permissions": [("finalise_report", "Can mark a report final (no DRAFT mark)")],
+                "verbose_name": "report",
+                "verbose_name_plural": "reports",
+            },
         ),
         migrations.AddField(
-            model_name='report',
-            name='finalised_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='marked final at'),
+            model_name="report",
+            name="finalised_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="marked final at"
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='short_title_ar',
-            field=models.CharField(blank=True, help_text='Printed at the top of every page; empty prints the title if it is short.', max_length=80, verbose_name='short title (ar)'),
+            model_name="report",
+            name="short_title_ar",
+            field=models.CharField(
+                blank=True,
+                help_text="Printed at the top of every page; empty prints the title if it is short.",
+                max_length=80,
+                verbose_name="short title (ar)",
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='short_title_en',
-            field=models.CharField(blank=True, help_text='Printed at the top of every page; empty prints the title if it is short.', max_length=80, verbose_name='short title (en)'),
+            model_name="report",
+            name="short_title_en",
+            field=models.CharField(
+                blank=True,
+                help_text="Printed at the top of every page; empty prints the title if it is short.",
+                max_length=80,
+                verbose_name="short title (en)",
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='short_title_fr',
-            field=models.CharField(blank=True, help_text='Printed at the top of every page; empty prints the title if it is short.', max_length=80, verbose_name='short title (fr)'),
+            model_name="report",
+            name="short_title_fr",
+            field=models.CharField(
+                blank=True,
+                help_text="Printed at the top of every page; empty prints the title if it is short.",
+                max_length=80,
+                verbose_name="short title (fr)",
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft (every page marked DRAFT)'), ('final', 'Final (ready to send out)')], default='draft', editable=False, max_length=10, verbose_name='status'),
+            model_name="report",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft (every page marked DRAFT)"),
+                    ("final", "Final (ready to send out)"),
+                ],
+                default="draft",
+                editable=False,
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
         migrations.AddField(
-            model_name='reportbuild',
-            name='final',
-            field=models.BooleanField(default=False, verbose_name='final version'),
+            model_name="reportbuild",
+            name="final",
+            field=models.BooleanField(default=False, verbose_name="final version"),
         ),
         migrations.AddField(
-            model_name='reportbuild',
-            name='thumbnail',
-            field=models.FileField(blank=True, max_length=300, upload_to='reports/', verbose_name='first page'),
+            model_name="reportbuild",
+            name="thumbnail",
+            field=models.FileField(
+                blank=True, max_length=300, upload_to="reports/", verbose_name="first page"
+            ),
         ),
     ]

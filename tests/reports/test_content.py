@@ -183,7 +183,7 @@ def test_report_missing_translations_lists_each_text(full_report):
     full_report.save()
     assert report_missing_translations(report=full_report, language="ar") == [
         "Report: conclusions (ar)",
-        "Finding 2: text (ar)",
+        "Finding F2: text (ar)",
     ]
     assert report_missing_translations(report=full_report, language="en") == [
         "Report: conclusions (en)"
