@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (sentences of the fixture are kept whole, one per line)
 """A report of believable size for looking at the PDF as its readers would (fictional people).
 
 About 120 participants from 14 countries, every category, 10 findings and 12 recommendations
