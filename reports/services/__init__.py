@@ -14,7 +14,7 @@ from reports.services.builds import (
     report_render_context,
 )
 from reports.services.common import MAX_ATTEMPTS, MissingTranslations, TransientBuildError
-from reports.services.content import report_get_or_create
+from reports.services.content import report_get_or_create, report_mark_draft, report_mark_final
 from reports.services.publishing import (
     report_build_publish,
     report_build_revoke,
@@ -37,6 +37,8 @@ __all__ = [
     "report_builds_sweep",
     "report_builds_sweep_share_emails",
     "report_get_or_create",
+    "report_mark_draft",
+    "report_mark_final",
     "report_render",
     "report_render_context",
     "report_share_url",

@@ -350,3 +350,48 @@ def test_running_build_page_has_no_download_leftovers(client, organiser):
     assert "Download the PDF" not in page
     assert "This page updates itself until the build is finished." in page
     assert "build_status.js" in page
+
+
+def _changelist_action(client, action: str, report):
+    return client.post(
+        reverse("admin:reports_report_changelist"),
+        {"action": action, "_selected_action": [report.pk]},
+        follow=True,
+    )
+
+
+def test_organiser_marks_a_report_final_and_back_to_draft(client, organiser):
+    report = ReportFactory()
+    other = ReportFactory()
+    client.force_login(organiser)
+    page = _changelist_action(client, "mark_final", report).content.decode()
+    assert "1 report marked final" in page
+    report.refresh_from_db()
+    other.refresh_from_db()
+    assert report.status == "final"
+    assert report.finalised_at is not None
+    assert other.status == "draft"
+    assert other.finalised_at is None
+    _changelist_action(client, "mark_draft", report)
+    report.refresh_from_db()
+    assert (report.status, report.finalised_at) == ("draft", None)
+
+
+def test_rapporteur_cannot_mark_a_report_final(client, rapporteur):
+    report = ReportFactory()
+    client.force_login(rapporteur)
+    page = client.get(reverse("admin:reports_report_changelist")).content.decode()
+    assert "mark_final" not in page
+    _changelist_action(client, "mark_final", report)
+    report.refresh_from_db()
+    assert report.status == "draft"
+
+
+def test_final_report_builds_without_the_draft_mark(client, organiser):
+    report = ReportFactory(title_en="Final words")
+    services.report_mark_final(report=report)
+    build = services.report_build_run(build_id=ReportBuildFactory(event=report.event).pk)
+    assert build.final is True
+    client.force_login(organiser)
+    page = client.get(reverse("reports:build_status", kwargs={"pk": build.pk})).content.decode()
+    assert "<dd>Final</dd>" in page
