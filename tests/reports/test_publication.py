@@ -259,3 +259,14 @@ def test_publication_key_figures_near_the_start(built):
     ):
         assert figure in squashed
     assert "40 institutions, by category" in squashed
+
+
+def test_publication_cover_shows_the_organisers_and_partners_logos(built):
+    out = subprocess.run(
+        ["pdfimages", "-f", "1", "-l", "1", "-list", str(built["fr"].path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()[2:]
+    # Three logos of 240 x 80 pixels (two organisers, one partner), none elsewhere on page 1.
+    assert [(row.split()[3], row.split()[4]) for row in out] == [("240", "80")] * 3
