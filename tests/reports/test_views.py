@@ -329,8 +329,8 @@ def test_build_first_page_image_of_an_unfinished_build_is_404(client, organiser)
 def test_finished_build_page_shows_the_file_and_the_way_back(client, organiser, built):
     client.force_login(organiser)
     page = client.get(reverse("reports:build_status", kwargs={"pk": built.pk})).content.decode()
-    assert built.pages == 3
-    assert f"Download the PDF (3 pages, {built.size // 1024}" in page
+    assert built.pages == 5
+    assert f"Download the PDF (5 pages, {built.size // 1024}" in page
     assert "? pages" not in page
     assert "0 bytes" not in page
     assert "updates itself" not in page
