@@ -257,9 +257,9 @@ def report_render_context(
         ("stages", _("Recommendations by stage of the national development process"))
         if content["recommendations"]
         else None,
-        ("participation", _("Participation")),
         ("conclusions", _("Conclusions")) if content["texts"]["conclusions"] else None,
         ("next-steps", _("Next steps")) if content["texts"]["next_steps"] else None,
+        ("participation", _("Participation")),
         ("annex", _("Annex: list of participants")),
     ]
     return {

@@ -152,7 +152,7 @@ def test_publication_index_by_addressee_fits_one_page_and_cites_every_recommenda
 
 
 def test_publication_french_charts_and_tables_name_countries_in_french(built):
-    text = built["fr"].between("Participation", "Conclusions")
+    text = built["fr"].between("Participation", "Annexe : liste des participants")
     chart = built["fr"].between(
         "Les 8 pays qui comptent le plus de participants", "Participants par sexe"
     )
