@@ -129,7 +129,9 @@ def _heartbeat(build_id: int, attempt: int):
         thread.join(timeout=interval + 5)
 
 
-COUNTRY_BARS = 8
+# Up to this many countries the chart shows them all (no separate table); beyond, the chart
+# shows the first ones and a table lists every country.
+COUNTRY_BARS = 15
 LOGO_MAX_BYTES = 4 * 1024 * 1024
 
 
@@ -281,6 +283,7 @@ def report_render_context(
         "statistics": statistics,
         "charts": _charts(statistics, language),
         "sessions_count": len(content["sessions"]),
+        "countries_table": len(statistics.by_country) > COUNTRY_BARS,
         "annex": annex_rows,
         "has_summaries": has_summaries,
         "toc": [entry for entry in toc if entry],

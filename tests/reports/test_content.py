@@ -257,3 +257,19 @@ def test_report_long_unbroken_word_wraps_inside_the_page(tmp_path):
     # A4 is 595 points wide with 20 mm (57 points) margins: nothing goes past the right one.
     assert page_width == pytest.approx(595.3, abs=0.5)
     assert max(right_edges) <= page_width - 56
+
+
+def test_report_country_chart_title_counts_the_bars_it_draws():
+    codes = ["NE", "ML", "TD", "BF", "MR", "SN", "NG", "SD", "EG", "LY", "DZ", "MA", "CH", "GM"]
+    codes += ["CM", "ER"]
+    report = ReportFactory()
+    for n, code in enumerate(codes):
+        for _copy in range(20 - n):
+            RegistrationFactory(event=report.event, country=code)
+    text = _squash(_pdf_text(report, "en"))
+    # 16 countries: the chart draws 15 and says so; the table below lists all 16, Eritrea last.
+    assert "The 15 countries with most participants Niger 20 (" in text
+    assert "Cameroon 6 (" in text
+    assert "Eritrea 5 (" not in text
+    assert "Participants by country Country Participants Niger 20" in text
+    assert text.index("Eritrea 5") > text.index("Participants by country")
