@@ -31,7 +31,7 @@ def test_build_run_stores_pdf_with_its_facts():
     result = services.report_build_run(build_id=build.pk)
     assert result.status == ReportBuild.Status.SUCCEEDED
     assert (result.progress, result.attempts) == (100, 1)
-    assert result.file.name == f"reports/{event.slug}/report-{build.pk}-en.pdf"
+    assert result.file.name == f"reports/{event.slug}/report-{build.pk}-en-a1.pdf"
     content = default_storage.open(result.file.name).read()
     reader = PdfReader(io.BytesIO(content))
     assert len(reader.pages) == result.pages
@@ -62,8 +62,8 @@ def test_build_runs_once_even_if_the_task_is_delivered_twice():
     assert build.attempts == 1
     folder = f"reports/{build.event.slug}"
     assert sorted(default_storage.listdir(folder)[1]) == [
-        f"report-{build.pk}-en-page1.png",
-        f"report-{build.pk}-en.pdf",
+        f"report-{build.pk}-en-a1-page1.png",
+        f"report-{build.pk}-en-a1.pdf",
     ]
 
 
@@ -255,7 +255,7 @@ def test_build_stores_the_first_page_as_a_small_png():
 
     build = ReportBuildFactory(event=EventFactory(title="Thumbnail"))
     result = services.report_build_run(build_id=build.pk)
-    assert result.thumbnail.name == f"reports/{build.event.slug}/report-{build.pk}-en-page1.png"
+    assert result.thumbnail.name == f"reports/{build.event.slug}/report-{build.pk}-en-a1-page1.png"
     with default_storage.open(result.thumbnail.name) as handle:
         image = Image.open(handle)
         # A4 at 40 dpi: 331 x 468 pixels.
