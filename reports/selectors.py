@@ -232,7 +232,7 @@ def report_content(*, report: Report, language: str, allow_fallback: bool) -> di
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s")
-INDEX_TEXT_WORDS = 24
+INDEX_TEXT_WORDS = 16
 
 
 def first_sentence(text: str) -> str:
