@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('webinar', '0004_event_attendance_rule'),
-        ('webinar', '0004_organisation_logo_names'),
+        ("webinar", "0004_event_attendance_rule"),
+        ("webinar", "0004_organisation_logo_names"),
     ]
 
-    operations = [
-    ]
+    operations = []
