@@ -132,7 +132,11 @@ class ReportAdmin(admin.ModelAdmin):
         description=_("Mark final: the next PDFs carry no DRAFT mark"), permissions=["finalise"]
     )
     def mark_final(self, request, queryset):
-        done = sum(services.report_mark_final(report=report) for report in queryset)
+        done = 0
+        for report in queryset:
+            if services.report_mark_final(report=report):
+                self.log_change(request, report, "Marked final.")
+                done += 1
         self.message_user(
             request,
             ngettext(
@@ -148,7 +152,11 @@ class ReportAdmin(admin.ModelAdmin):
         description=_("Back to draft: the next PDFs are marked DRAFT"), permissions=["finalise"]
     )
     def mark_draft(self, request, queryset):
-        done = sum(services.report_mark_draft(report=report) for report in queryset)
+        done = 0
+        for report in queryset:
+            if services.report_mark_draft(report=report):
+                self.log_change(request, report, "Back to draft.")
+                done += 1
         self.message_user(
             request,
             ngettext("%(count)d report back to draft.", "%(count)d reports back to draft.", done)

@@ -385,6 +385,8 @@ ACTIONS = {
     ("registration.Question", "delete_selected"): (QuestionFactory, DELETE, BY_ORGANISERS, 1),
     ("registration.OutgoingMail", "delete_selected"): (_outgoing_mail, DELETE, BY_ORGANISERS, 1),
     ("reports.Report", "delete_selected"): (ReportFactory, DELETE, BY_ORGANISERS, 1),
+    ("reports.Report", "mark_final"): (ReportFactory, {}, BY_ORGANISERS, 1),
+    ("reports.Report", "mark_draft"): (lambda: ReportFactory(status="final"), {}, BY_ORGANISERS, 1),
     ("reports.ReportBuild", "rebuild"): (_build, {}, BY_REPORT_STAFF, 1),
     ("reports.ReportBuild", "publish"): (_build, {}, BY_ORGANISERS, 1),
     ("reports.ReportBuild", "publish_and_email"): (_build, {}, BY_ORGANISERS, 1),
