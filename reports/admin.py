@@ -67,16 +67,28 @@ class BuildRequestForm(forms.Form):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "event", "updated_at"]
+    list_display = ["__str__", "event", "status", "updated_at"]
+    list_filter = ["status"]
     search_fields = [*_in_each_language("title"), "event__title"]
     list_select_related = ["event"]
     inlines = [SessionSummaryInline, FindingInline, RecommendationInline]
-    readonly_fields = ["build_versions"]
+    readonly_fields = ["status", "finalised_at", "build_versions"]
+    actions = ["mark_final", "mark_draft"]
     change_form_template = "admin/reports/report/change_form.html"
 
     def get_fieldsets(self, request, obj=None):
         return [
-            (None, {"fields": ["event", "region_countries", "distribution_list"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        "event",
+                        ("status", "finalised_at"),
+                        "region_countries",
+                        "distribution_list",
+                    ]
+                },
+            ),
             *_language_fieldsets(model_translated_fields(Report)),
             (_("PDF versions"), {"fields": ["build_versions"]}),
         ]
@@ -109,6 +121,45 @@ class ReportAdmin(admin.ModelAdmin):
                     for b in builds
                 ),
             ),
+        )
+
+    def has_finalise_permission(self, request) -> bool:
+        return request.user.has_perm("reports.finalise_report")
+
+    @admin.action(
+        description=_("Mark final: the next PDFs carry no DRAFT mark"), permissions=["finalise"]
+    )
+    def mark_final(self, request, queryset):
+        done = 0
+        for report in queryset:
+            if services.report_mark_final(report=report):
+                self.log_change(request, report, "Marked final.")
+                done += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d report marked final; build its PDFs again to drop the DRAFT mark.",
+                "%(count)d reports marked final; build their PDFs again to drop the DRAFT mark.",
+                done,
+            )
+            % {"count": done},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Back to draft: the next PDFs are marked DRAFT"), permissions=["finalise"]
+    )
+    def mark_draft(self, request, queryset):
+        done = 0
+        for report in queryset:
+            if services.report_mark_draft(report=report):
+                self.log_change(request, report, "Back to draft.")
+                done += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d report back to draft.", "%(count)d reports back to draft.", done)
+            % {"count": done},
+            messages.SUCCESS,
         )
 
     def get_urls(self):

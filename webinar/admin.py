@@ -11,6 +11,7 @@ from sessions.admin import EventAgendaAdminMixin, SessionInline
 from webinar.admin_access import JoinDetailsMixin, log_admin_action
 from webinar.admin_options import HTTPS_URL_FIELDS
 from webinar.content_i18n import MissingTranslationsMixin
+from webinar.logos import logo_normalised
 from webinar.models import Event, Organisation, Series, User
 
 
@@ -32,10 +33,17 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(TranslationAdmin):
     list_display = ["name", "acronym", "website"]
     search_fields = ["name", "acronym"]
     formfield_overrides = HTTPS_URL_FIELDS
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data.get("logo")
+        if upload and "logo" in form.changed_data:
+            # Stored re-encoded (PNG, bounded size, no metadata), never as uploaded.
+            obj.logo = logo_normalised(upload, name=upload.name)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Series)

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from webinar.logos import validate_logo
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -73,6 +75,14 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     website = models.URLField(_("website"), blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        max_length=300,
+        validators=[validate_logo],
+        help_text=_("PNG or JPEG, at most 2 MB; printed on the report cover."),
+    )
 
     class Meta:
         ordering = ["name"]

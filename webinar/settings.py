@@ -298,8 +298,9 @@ REPORT_BUILD_TIME_LIMIT = env.int("REPORT_BUILD_TIME_LIMIT", default=660)
 REPORT_BUILD_HEARTBEAT_SECONDS = env.int("REPORT_BUILD_HEARTBEAT_SECONDS", default=10)
 REPORT_BUILD_STALE_SECONDS = env.int("REPORT_BUILD_STALE_SECONDS", default=90)
 REPORT_BUILD_REQUEUE_SECONDS = env.int("REPORT_BUILD_REQUEUE_SECONDS", default=120)
-# Archival PDF (PDF/A-3u: embedded fonts, Unicode text); empty for plain PDF.
-REPORT_PDF_VARIANT = env.str("REPORT_PDF_VARIANT", default="pdf/a-3u")
+# Archival and tagged PDF (PDF/A-3a: embedded fonts, Unicode text, structure tags that screen
+# readers and text search follow, the document language); empty for a plain PDF.
+REPORT_PDF_VARIANT = env.str("REPORT_PDF_VARIANT", default="pdf/a-3a")
 
 # --- Registration ---------------------------------------------------------------------------
 

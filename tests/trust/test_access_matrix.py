@@ -58,6 +58,9 @@ def world(settings):
         event=event, report=report, language="en", status=ReportBuild.Status.SUCCEEDED
     )
     build.file = default_storage.save(f"reports/open/matrix-{build.pk}.pdf", ContentFile(b"%PDF"))
+    build.thumbnail = default_storage.save(
+        f"reports/open/matrix-{build.pk}.png", ContentFile(b"\x89PNG\r\n\x1a\n")
+    )
     build.save()
     report_services.report_build_publish(build=build)
     build.refresh_from_db()
@@ -119,6 +122,7 @@ def matrix(w) -> dict[str, tuple[str, dict]]:
         "build status": (f"/reports/builds/{b}/", REPORT_STAFF),
         "build status json": (f"/reports/builds/{b}/?format=json", REPORT_STAFF),
         "build download": (f"/reports/builds/{b}/download/", REPORT_STAFF),
+        "build first page": (f"/reports/builds/{b}/first-page.png", REPORT_STAFF),
         "shared report": (f"/reports/shared/{w['share']}/", every(200)),
         "revoked share link": (f"/reports/shared/{w['revoked_share']}/", every(404)),
         "unknown share link": ("/reports/shared/not-a-token/", every(404)),
@@ -218,7 +222,7 @@ COVERED = {
     "registration:reactivate",
     "agenda:agenda_ics", "agenda:agenda_json", "agenda:speakers", "agenda:session_detail",
     "agenda:session_ics", "agenda:agenda_schema",
-    "reports:build_status", "reports:download", "reports:shared",
+    "reports:build_status", "reports:download", "reports:first_page", "reports:shared",
 }  # fmt: skip
 
 
@@ -383,6 +387,8 @@ ACTIONS = {
     ("registration.Question", "delete_selected"): (QuestionFactory, DELETE, BY_ORGANISERS, 1),
     ("registration.OutgoingMail", "delete_selected"): (_outgoing_mail, DELETE, BY_ORGANISERS, 1),
     ("reports.Report", "delete_selected"): (ReportFactory, DELETE, BY_ORGANISERS, 1),
+    ("reports.Report", "mark_final"): (ReportFactory, {}, BY_ORGANISERS, 1),
+    ("reports.Report", "mark_draft"): (lambda: ReportFactory(status="final"), {}, BY_ORGANISERS, 1),
     ("reports.ReportBuild", "rebuild"): (_build, {}, BY_REPORT_STAFF, 1),
     ("reports.ReportBuild", "publish"): (_build, {}, BY_ORGANISERS, 1),
     ("reports.ReportBuild", "publish_and_email"): (_build, {}, BY_ORGANISERS, 1),

@@ -70,11 +70,14 @@ def _series() -> Series:
     _fill(series, {"title": spec["title"], "description": spec["description"]})
     for relation, key in ((series.organisers, "organisers"), (series.partners, "partners")):
         for organisation in spec[key]:
-            relation.add(
-                Organisation.objects.get_or_create(
-                    name=organisation["name"], defaults={"acronym": organisation["acronym"]}
-                )[0]
-            )
+            # Names per language: the report's cover prints them in the report's language.
+            names, acronyms = organisation["name"], organisation["acronym"]
+            row = Organisation.objects.get_or_create(
+                name_en=names[SOURCE_LANGUAGE],
+                defaults={**columns("name", names), **columns("acronym", acronyms)},
+            )[0]
+            _fill(row, {"name": names, "acronym": acronyms})
+            relation.add(row)
     return series
 
 
