@@ -18,7 +18,9 @@ from registration import exports, importers, selectors, services
 from registration.emails import fill_placeholders, placeholder_values
 from registration.forms import AttendanceUploadForm, CustomMessageForm
 from registration.models import Answer, OutgoingMail, Question, Registration
+from webinar.admin_teams import TeamScopedMixin
 from webinar.content_i18n import MissingTranslationsMixin
+from webinar.teams import scope_to_user
 from webinar.models import Event
 
 PLAN_SALT = "registration.attendance-plan"
@@ -69,7 +71,7 @@ def _bulk(action: str, label):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(TeamScopedMixin, admin.ModelAdmin):
     list_display = [
         "email",
         "first_name",
@@ -85,7 +87,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = [
-        "event",
+        ("event", admin.RelatedOnlyFieldListFilter),
         "status",
         "category",
         ("country", CountryFilter),
@@ -175,9 +177,14 @@ class RegistrationAdmin(admin.ModelAdmin):
                 (label, counts[value]) for value, label in Registration.Status.choices
             ]
             event_id = request.GET.get("event__id__exact", "")
-            event = Event.objects.filter(pk=event_id).first() if event_id.isdigit() else None
+            events = self._events(request)
+            event = events.filter(pk=event_id).first() if event_id.isdigit() else None
             context["export_event"] = event
         return response
+
+    def _events(self, request):
+        """The events of the series the user works on."""
+        return scope_to_user(Event.objects.all(), user=request.user)
 
     # --- actions ---
 
@@ -299,13 +306,13 @@ class RegistrationAdmin(admin.ModelAdmin):
     def export_event_view(self, request, event_id: int, fmt: str):
         if not self.has_view_permission(request) or fmt not in ("csv", "xlsx"):
             raise PermissionDenied
-        event = get_object_or_404(Event, pk=event_id)
+        event = get_object_or_404(self._events(request), pk=event_id)
         return self._export(event.registrations.all(), fmt, f"registrations-{event.slug}")
 
     def interpretation_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        plans = selectors.interpretation_plans()
+        plans = selectors.interpretation_plans(events=self._events(request))
         labels = dict(Registration._meta.get_field("interpretation_language").choices)
         for plan in plans:
             plan["rows"] = [(labels.get(code, code), n) for code, n in plan["languages"].items()]
@@ -331,7 +338,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             except signing.BadSignature:
                 messages.error(request, _("The preview has expired; upload the file again."))
                 return redirect(reverse("admin:registration_registration_import"))
-            event = get_object_or_404(Event, pk=plan["event"])
+            event = get_object_or_404(self._events(request), pk=plan["event"])
             minutes = {int(pk): int(m) for pk, m in plan["minutes"].items()}
             count = services.event_apply_attendance(event=event, minutes_by_registration=minutes)
             messages.success(
@@ -343,7 +350,9 @@ class RegistrationAdmin(admin.ModelAdmin):
                 reverse("admin:registration_registration_changelist")
                 + f"?event__id__exact={event.pk}"
             )
-        form = AttendanceUploadForm(request.POST or None, request.FILES or None)
+        form = AttendanceUploadForm(
+            request.POST or None, request.FILES or None, events=self._events(request)
+        )
         if request.method == "POST" and form.is_valid():
             event = form.cleaned_data["event"]
             try:
@@ -369,17 +378,17 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(MissingTranslationsMixin, TranslationAdmin):
+class QuestionAdmin(TeamScopedMixin, MissingTranslationsMixin, TranslationAdmin):
     translated_fields = ("label", "help_text")
     list_display = ["label", "event", "kind", "required", "order", "missing_translations"]
-    list_filter = ["event", "kind"]
+    list_filter = [("event", admin.RelatedOnlyFieldListFilter), "kind"]
     list_select_related = ["event"]
     list_editable = ["order"]
     search_fields = ["label"]
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(TeamScopedMixin, admin.ModelAdmin):
     list_display = ["registration", "kind", "due_at", "sent_at", "attempts", "last_error"]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
     list_select_related = ["registration"]

@@ -238,11 +238,13 @@ class AttendanceUploadForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, events=None, **kwargs):
         from webinar.models import Event
 
         super().__init__(*args, **kwargs)
-        self.fields["event"].queryset = Event.objects.order_by("-starts_at")
+        # The events the organiser's teams work on (the admin passes them).
+        events = Event.objects.all() if events is None else events
+        self.fields["event"].queryset = events.order_by("-starts_at")
 
     def clean_file(self):
         from registration.importers import MAX_UPLOAD_BYTES

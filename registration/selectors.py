@@ -63,10 +63,12 @@ def event_interpretation_plan(*, event: Event) -> list[dict]:
     ]
 
 
-def interpretation_plans() -> list[dict]:
-    """Every event with at least one request, with its per-language counts (two queries)."""
+def interpretation_plans(*, events: QuerySet[Event] | None = None) -> list[dict]:
+    """Every event (of ``events``) with at least one request, with its per-language counts
+    (two queries)."""
+    events = Event.objects.all() if events is None else events
     rows = (
-        Registration.objects.filter(status=Registration.Status.APPROVED)
+        Registration.objects.filter(status=Registration.Status.APPROVED, event__in=events)
         .exclude(interpretation_language="")
         .values("event_id", "interpretation_language")
         .annotate(participants=Count("pk"))
@@ -77,12 +79,12 @@ def interpretation_plans() -> list[dict]:
         by_event.setdefault(row["event_id"], {})[row["interpretation_language"]] = row[
             "participants"
         ]
-    events = Event.objects.filter(pk__in=by_event).annotate(
+    planned = events.filter(pk__in=by_event).annotate(
         approved=Count("registrations", filter=Q(registrations__status="approved"))
     )
     return [
         {"event": event, "approved": event.approved, "languages": by_event[event.pk]}
-        for event in events
+        for event in planned
     ]
 
 

@@ -16,6 +16,7 @@ from reports.models import (
     ReportBuild,
     SessionSummary,
 )
+from webinar.admin_teams import TeamScopedMixin
 
 
 def _language_fieldsets(fields: tuple[str, ...]) -> list:
@@ -67,7 +68,7 @@ class BuildRequestForm(forms.Form):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(TeamScopedMixin, admin.ModelAdmin):
     list_display = ["__str__", "event", "updated_at"]
     search_fields = ["title_en", "title_fr", "title_ar", "event__title"]
     list_select_related = ["event"]
@@ -124,7 +125,7 @@ class ReportAdmin(admin.ModelAdmin):
 
     def build_view(self, request, pk: int):
         """The "Build PDF" button: choose a language, see what is not translated, build."""
-        report = get_object_or_404(Report.objects.select_related("event"), pk=pk)
+        report = get_object_or_404(self.get_queryset(request).select_related("event"), pk=pk)
         if not (
             self.has_view_permission(request, report)
             and request.user.has_perm("reports.add_reportbuild")
@@ -187,7 +188,7 @@ class ReportBuildAddForm(forms.ModelForm):
 
 
 @admin.register(ReportBuild)
-class ReportBuildAdmin(admin.ModelAdmin):
+class ReportBuildAdmin(TeamScopedMixin, admin.ModelAdmin):
     list_display = [
         "pk",
         "event",
@@ -199,7 +200,7 @@ class ReportBuildAdmin(admin.ModelAdmin):
         "created_at",
         "is_shared",
     ]
-    list_filter = ["status", "language", "event"]
+    list_filter = ["status", "language", ("event", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["event"]
     readonly_fields = [
         "event",

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from reports.models import ReportBuild
+from webinar.teams import scope_to_user
 
 
 def staff_permission_required(perm: str):
@@ -51,7 +52,8 @@ def _status_payload(build: ReportBuild) -> dict:
 @never_cache
 @staff_permission_required("reports.view_reportbuild")
 def build_status(request, pk: int):
-    build = get_object_or_404(ReportBuild.objects.select_related("event", "requested_by"), pk=pk)
+    builds = scope_to_user(ReportBuild.objects.all(), user=request.user)
+    build = get_object_or_404(builds.select_related("event", "requested_by"), pk=pk)
     if request.GET.get("format") == "json":
         return JsonResponse(_status_payload(build))
     return render(
@@ -87,7 +89,8 @@ def _pdf_response(build: ReportBuild) -> FileResponse:
 @never_cache
 @staff_permission_required("reports.download_reportbuild")
 def build_download(request, pk: int):
-    build = get_object_or_404(ReportBuild.objects.select_related("event"), pk=pk)
+    builds = scope_to_user(ReportBuild.objects.all(), user=request.user)
+    build = get_object_or_404(builds.select_related("event"), pk=pk)
     return _pdf_response(build)
 
 

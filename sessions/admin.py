@@ -23,6 +23,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from sessions import selectors, services
 from sessions.models import Material, Person, Session, SessionRole, available_zones
+from webinar.admin_teams import TeamScopedMixin
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event
 
@@ -161,7 +162,7 @@ class MaterialInline(TranslationTabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(MissingTranslationsMixin, TranslationAdmin):
+class SessionAdmin(TeamScopedMixin, MissingTranslationsMixin, TranslationAdmin):
     translated_fields = ("title", "description")
     list_display = [
         "title",
@@ -173,7 +174,7 @@ class SessionAdmin(MissingTranslationsMixin, TranslationAdmin):
         "is_published",
         "missing_translations",
     ]
-    list_filter = ["event", "kind", "is_published"]
+    list_filter = [("event", admin.RelatedOnlyFieldListFilter), "kind", "is_published"]
     search_fields = ["title", "description"]
     list_select_related = ["event"]
     readonly_fields = ["uid", "sequence", "created_at", "updated_at"]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from sessions.admin import EventAgendaAdminMixin, SessionInline
+from webinar.admin_teams import TeamScopedMixin
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event, Organisation, Series, User
 
@@ -37,15 +38,29 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(MissingTranslationsMixin, TranslationAdmin):
+class SeriesAdmin(TeamScopedMixin, MissingTranslationsMixin, TranslationAdmin):
     translated_fields = ("title", "description")
     list_display = ["title", "slug", "missing_translations"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["organisers", "partners"]
+    filter_horizontal = ["organisers", "partners", "team"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "team":
+            # Staff only: participants' accounts have nothing to do in a team.
+            kwargs["queryset"] = User.objects.filter(is_staff=True).order_by("email")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            # Whoever creates a series works on it (else it would vanish from their admin).
+            form.instance.team.add(request.user)
 
 
 @admin.register(Event)
-class EventAdmin(EventAgendaAdminMixin, MissingTranslationsMixin, TranslationAdmin):
+class EventAdmin(
+    TeamScopedMixin, EventAgendaAdminMixin, MissingTranslationsMixin, TranslationAdmin
+):
     translated_fields = ("title", "summary", "description", "objectives", "region")
     list_display = [
         "title",
@@ -56,7 +71,7 @@ class EventAdmin(EventAgendaAdminMixin, MissingTranslationsMixin, TranslationAdm
         "is_published",
         "missing_translations",
     ]
-    list_filter = ["series", "is_published", "approval_mode"]
+    list_filter = [("series", admin.RelatedOnlyFieldListFilter), "is_published", "approval_mode"]
     search_fields = ["title", "slug"]
     list_select_related = ["series"]
     prepopulated_fields = {"slug": ["title"]}

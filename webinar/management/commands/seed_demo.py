@@ -58,7 +58,7 @@ class Command(BaseCommand):
             )
             self._agenda(upcoming)
         self._content_translations()
-        login = self._organiser()
+        login = self._organiser(series)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {Event.objects.count()} events in “{series}”.")
         )
@@ -236,19 +236,22 @@ class Command(BaseCommand):
             )
         )
 
-    def _organiser(self) -> str:
-        """An organiser account for the demo; its password is shown once and kept under var/."""
+    def _organiser(self, series) -> str:
+        """An organiser account for the demo, in the series' team; its password is shown once
+        and kept under var/."""
         from allauth.account.models import EmailAddress
 
         note = settings.VAR_DIR / "demo-login.txt"
         user = User.objects.filter(email__iexact=DEMO_ORGANISER_EMAIL).first()
         if user is not None:
+            series.team.add(user)
             return note.read_text().strip() if note.exists() else ""
         password = secrets.token_urlsafe(12)
         user = User.objects.create_user(
             DEMO_ORGANISER_EMAIL, password, is_staff=True, first_name="Demo", last_name="Organiser"
         )
         user.groups.add(Group.objects.get(name=roles.ORGANISERS))
+        series.team.add(user)
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         text = f"Organiser login: {DEMO_ORGANISER_EMAIL} / {password}"
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
