@@ -20,8 +20,8 @@ from registration.forms import AttendanceUploadForm, CustomMessageForm
 from registration.models import Answer, OutgoingMail, Question, Registration
 from webinar.admin_teams import TeamScopedMixin
 from webinar.content_i18n import MissingTranslationsMixin
-from webinar.teams import scope_to_user
 from webinar.models import Event
+from webinar.teams import scope_to_user
 
 PLAN_SALT = "registration.attendance-plan"
 PLAN_MAX_AGE = 3600

@@ -32,4 +32,3 @@ class TeamScopedMixin:
         if "queryset" not in kwargs and series_path(related) is not None:
             kwargs["queryset"] = scope_to_user(related._default_manager.all(), user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-

@@ -32,9 +32,7 @@ TEST_SERIES_SLUG = "test-series"
 def default_series() -> Series:
     """The series events belong to unless a test says otherwise; the ``organiser`` and
     ``rapporteur`` fixtures are in its team (``other_organiser`` is not)."""
-    return Series.objects.get_or_create(slug=TEST_SERIES_SLUG, defaults={"title": "Test series"})[
-        0
-    ]
+    return Series.objects.get_or_create(slug=TEST_SERIES_SLUG, defaults={"title": "Test series"})[0]
 
 
 class EventFactory(factory.django.DjangoModelFactory):

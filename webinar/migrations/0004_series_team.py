@@ -5,19 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('webinar', '0003_content_languages'),
+        ("webinar", "0003_content_languages"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='series',
-            options={'ordering': ['title'], 'permissions': [('view_all_series', 'Can see and change every series')], 'verbose_name': 'series', 'verbose_name_plural': 'series'},
+            name="series",
+            options={
+                "ordering": ["title"],
+                "permissions": [("view_all_series", "Can see and change every series")],
+                "verbose_name": "series",
+                "verbose_name_plural": "series",
+            },
         ),
         migrations.AddField(
-            model_name='series',
-            name='team',
-            field=models.ManyToManyField(blank=True, help_text='Organisers and rapporteurs who work on this series.', related_name='series_teams', to=settings.AUTH_USER_MODEL, verbose_name='team'),
+            model_name="series",
+            name="team",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Organisers and rapporteurs who work on this series.",
+                related_name="series_teams",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="team",
+            ),
         ),
     ]
