@@ -17,6 +17,7 @@ from modeltranslation.admin import TranslationAdmin
 from registration import exports, importers, selectors, services
 from registration.emails import fill_placeholders, placeholder_values
 from registration.forms import AttendanceUploadForm, CustomMessageForm
+from registration.messages import status_change_message
 from registration.models import Answer, OutgoingMail, Question, Registration
 from webinar.admin_teams import TeamScopedMixin
 from webinar.content_i18n import MissingTranslationsMixin
@@ -59,12 +60,7 @@ def _bulk(action: str, label):
             registration_ids=list(queryset.values_list("pk", flat=True)), action=action
         )
         level = messages.SUCCESS if not result.skipped else messages.WARNING
-        modeladmin.message_user(
-            request,
-            _("%(changed)s changed, %(skipped)s left as they were (not applicable or no seat).")
-            % {"changed": result.changed, "skipped": result.skipped},
-            level,
-        )
+        modeladmin.message_user(request, status_change_message(action=action, result=result), level)
 
     run.__name__ = f"bulk_{action}"
     return admin.action(description=label, permissions=["change"])(run)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
-from registration.models import Question, Registration
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from registration.models import LANGUAGES, Category, OutgoingMail, Question, Registration, Sex
 from webinar.models import Event
 
 
@@ -95,3 +102,135 @@ def user_registrations(*, user) -> QuerySet[Registration]:
         .select_related("event")
         .order_by("-event__starts_at")
     )
+
+
+# --- The event desk ---------------------------------------------------------------------------
+
+DESK_LIST_LIMIT = 50  # pending approvals shown on the desk; the rest are in the registration list
+DESK_MAX_DAYS = 120  # sign-ups per day: at most this many days, the latest
+
+
+@dataclass(frozen=True)
+class EventDesk:
+    """What the organiser's desk shows of one event, read in a fixed number of queries."""
+
+    counts: dict[str, int]  # per status
+    seats_taken: int
+    seats_left: int | None  # None: no limit
+    attended: int
+    minutes_attended: int | None  # average of those who attended, None if no one did
+    pending: list[Registration]
+    pending_total: int
+    waitlist: list[Registration]
+    signups_per_day: list[tuple[dt.date, int]]
+    by_category: list[tuple[str, int]]
+    by_country: list[tuple[str, int]]
+    by_sex: list[tuple[str, int]]
+    by_language: list[tuple[str, int]]
+    by_interpretation: list[tuple[str, int]]
+    mails: dict[str, int]  # queued, sent, failed
+    failed_mails: list[OutgoingMail]
+
+
+def _labelled(rows: dict[str, int], choices) -> list[tuple[str, int]]:
+    """Every choice in its own order with its count (zeros kept: a zero is news too)."""
+    return [(str(label), rows.get(value, 0)) for value, label in choices]
+
+
+def event_desk(*, event: Event, today: dt.date | None = None) -> EventDesk:
+    """Eleven queries whatever the number of registrations: aggregates and short lists."""
+    status = Registration.Status
+    registrations = Registration.objects.filter(event=event)
+    totals = registrations.aggregate(
+        **{value: Count("pk", filter=Q(status=value)) for value in status.values},
+        attended_total=Count("pk", filter=Q(attended=True)),
+        minutes_average=Avg("minutes_attended", filter=Q(attended=True)),
+    )
+    counts = {value: totals[value] for value in status.values}
+    taken = counts[status.APPROVED] + counts[status.PENDING]
+    seats_left = None if event.capacity is None else max(event.capacity - taken, 0)
+    active = registrations.exclude(status__in=[status.CANCELLED, status.REJECTED])
+
+    def breakdown(column: str) -> dict[str, int]:
+        rows = active.values(column).annotate(n=Count("pk")).order_by()
+        return {row[column]: row["n"] for row in rows}
+
+    pending = list(
+        registrations.filter(status=status.PENDING).order_by("created_at", "pk")[:DESK_LIST_LIMIT]
+    )
+    waitlist = list(
+        registrations.filter(status=status.WAITLISTED).order_by("created_at", "pk")[
+            :DESK_LIST_LIMIT
+        ]
+    )
+    by_country_rows = breakdown("country")
+    by_country = sorted(
+        ((str(countries.name(code)) or code, n) for code, n in by_country_rows.items() if code),
+        key=lambda row: (-row[1], row[0]),
+    )
+    interpretation = breakdown("interpretation_language")
+    interpretation_choices = [("", _("None")), *LANGUAGES]
+
+    mails = OutgoingMail.objects.filter(registration__event=event).aggregate(
+        sent=Count("pk", filter=Q(sent_at__isnull=False)),
+        failed=Count("pk", filter=Q(sent_at=None) & ~Q(last_error="")),
+        queued=Count("pk", filter=Q(sent_at=None, last_error="")),
+    )
+    failed_mails = list(
+        OutgoingMail.objects.filter(registration__event=event, sent_at=None)
+        .exclude(last_error="")
+        .select_related("registration")
+        .order_by("-created_at", "-pk")[:10]
+    )
+    return EventDesk(
+        counts=counts,
+        seats_taken=taken,
+        seats_left=seats_left,
+        attended=totals["attended_total"],
+        minutes_attended=None
+        if totals["minutes_average"] is None
+        else round(totals["minutes_average"]),
+        pending=pending,
+        pending_total=counts[status.PENDING],
+        waitlist=waitlist,
+        signups_per_day=event_signups_per_day(event=event, today=today),
+        by_category=_labelled(breakdown("category"), Category.choices),
+        by_country=by_country,
+        by_sex=_labelled(breakdown("sex"), Sex.choices),
+        by_language=_labelled(breakdown("language"), LANGUAGES),
+        by_interpretation=_labelled(interpretation, interpretation_choices),
+        mails=mails,
+        failed_mails=failed_mails,
+    )
+
+
+def event_signups_per_day(
+    *, event: Event, today: dt.date | None = None
+) -> list[tuple[dt.date, int]]:
+    """Sign-ups per day in the event's time zone, from registration's opening (or the first
+    sign-up) to today or the closing day, days without sign-ups included. One query."""
+    zone = event.tzinfo
+    rows = (
+        Registration.objects.filter(event=event)
+        .annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    )
+    per_day = {row["day"]: row["n"] for row in rows}
+    today = today or timezone.localdate(timezone=zone)
+    opened = event.registration_opens_at or event.starts_at
+    first = timezone.localtime(opened, zone).date()
+    if per_day:
+        first = min(first, min(per_day))
+    closes = event.registration_closes_at or event.ends_at
+    last = min(today, timezone.localtime(closes, zone).date())
+    if per_day:
+        last = max(last, max(per_day))
+    if last < first:
+        return []
+    first = max(first, last - dt.timedelta(days=DESK_MAX_DAYS - 1))
+    days = (last - first).days + 1
+    return [
+        (day, per_day.get(day, 0)) for day in (first + dt.timedelta(days=i) for i in range(days))
+    ]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from sessions.admin import EventAgendaAdminMixin, SessionInline
+from webinar.admin_desk import EventDeskMixin
 from webinar.admin_teams import TeamScopedMixin
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event, Organisation, Series, User
@@ -59,7 +60,11 @@ class SeriesAdmin(TeamScopedMixin, MissingTranslationsMixin, TranslationAdmin):
 
 @admin.register(Event)
 class EventAdmin(
-    TeamScopedMixin, EventAgendaAdminMixin, MissingTranslationsMixin, TranslationAdmin
+    EventDeskMixin,
+    TeamScopedMixin,
+    EventAgendaAdminMixin,
+    MissingTranslationsMixin,
+    TranslationAdmin,
 ):
     translated_fields = ("title", "summary", "description", "objectives", "region")
     list_display = [

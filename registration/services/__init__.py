@@ -21,6 +21,7 @@ from registration.services.outbox import (
     mail_queue,
     mail_send,
     mail_sweep,
+    mails_retry_failed,
     reminder_offsets,
     reminders_schedule,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "mail_queue",
     "mail_send",
     "mail_sweep",
+    "mails_retry_failed",
     "register",
     "registration_cancel",
     "registration_erase",

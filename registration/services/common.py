@@ -46,7 +46,10 @@ class RegistrationError(Exception):
 @dataclass(frozen=True)
 class BulkResult:
     changed: int
-    skipped: int
+    skipped: int  # all left as they were, including those below
+    full_waitlisted: int = 0  # left on the waiting list: no seat was free
+    full_other: int = 0  # others refused for want of a seat (e.g. a rejected one approved)
+    promoted: int = 0  # given a freed seat from the waiting list
 
 
 def event_seats_taken(*, event: Event) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -89,6 +90,24 @@ def mail_send(*, mail_id: int) -> bool:
         )
         raise
     return True
+
+
+def mails_retry_failed(*, event: Event, mail_ids: Iterable[int] | None = None) -> int:
+    """Send again an event's mails that failed (the organiser fixed the address or the server):
+    their error is cleared, they are due now, and they are queued after commit."""
+    failed = OutgoingMail.objects.filter(registration__event=event, sent_at=None).exclude(
+        last_error=""
+    )
+    if mail_ids is not None:
+        failed = failed.filter(pk__in=list(mail_ids))
+    with transaction.atomic():
+        ids = list(failed.select_for_update(of=("self",)).values_list("pk", flat=True))
+        OutgoingMail.objects.filter(pk__in=ids, sent_at=None).update(
+            attempts=0, last_error="", due_at=timezone.now()
+        )
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: _queue_send(pk), robust=True)
+    return len(ids)
 
 
 def mail_sweep(*, grace_seconds: int = 60, limit: int = 500) -> int:

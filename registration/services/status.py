@@ -91,7 +91,7 @@ def registrations_apply(*, registration_ids: Iterable[int], action: str) -> Bulk
     """
     if action not in ACTIONS:
         raise ValueError(action)
-    changed = skipped = 0
+    changed = skipped = full_waitlisted = full_other = promoted = 0
     ids = list(registration_ids)
     event_ids = (
         Registration.objects.filter(pk__in=ids).values_list("event_id", flat=True).distinct()
@@ -101,15 +101,27 @@ def registrations_apply(*, registration_ids: Iterable[int], action: str) -> Bulk
             event = _lock_event(event_id)
             rows = Registration.objects.filter(pk__in=ids, event=event).order_by("created_at", "pk")
             for registration in rows:
+                was = registration.status
                 try:
                     done = _apply(registration, event, action)
                 except RegistrationError:
                     done = False
+                    full_waitlisted += was == Status.WAITLISTED
+                    full_other += was != Status.WAITLISTED
                 changed += done
                 skipped += not done
             if action in ("reject", "waitlist", "cancel"):
-                _promote_waitlisted(event=event, exclude=ids if action == "waitlist" else ())
-    return BulkResult(changed=changed, skipped=skipped)
+                freed = _promote_waitlisted(
+                    event=event, exclude=ids if action == "waitlist" else ()
+                )
+                promoted += len(freed)
+    return BulkResult(
+        changed=changed,
+        skipped=skipped,
+        full_waitlisted=full_waitlisted,
+        full_other=full_other,
+        promoted=promoted,
+    )
 
 
 def registration_cancel(*, registration: Registration) -> bool:

@@ -133,6 +133,7 @@ def matrix(w) -> dict[str, tuple[str, dict]]:
         "admin index": ("/admin/", STAFF_LIST),
         "events": ("/admin/webinar/event/", STAFF_LIST),
         "event change": (f"/admin/webinar/event/{w['event'].pk}/change/", STAFF_ROW),
+        "event desk": (f"/admin/webinar/event/{w['event'].pk}/desk/", ORGANISER_ROW),
         "event add": ("/admin/webinar/event/add/", ORGANISER_LIST),
         "event delete": (f"/admin/webinar/event/{w['event'].pk}/delete/", ORGANISER_ROW),
         "series": ("/admin/webinar/series/", STAFF_LIST),
