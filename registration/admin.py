@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -66,22 +67,37 @@ def _bulk(action: str, label):
     return admin.action(description=label, permissions=["change"])(run)
 
 
+STATUS_ACTIONS = [
+    ("", gettext_lazy("Keep the status")),
+    ("approve", gettext_lazy("Approve")),
+    ("waitlist", gettext_lazy("Move to the waiting list")),
+    ("promote", gettext_lazy("Promote from the waiting list")),
+    ("reject", gettext_lazy("Reject")),
+    ("cancel", gettext_lazy("Cancel")),
+]
+
+
+class RegistrationAdminForm(forms.ModelForm):
+    change_status = forms.ChoiceField(
+        label=gettext_lazy("Change the status"),
+        choices=STATUS_ACTIONS,
+        required=False,
+        help_text=gettext_lazy(
+            "As the actions of the list do: seats, the waiting list and the mail to the "
+            "participant follow."
+        ),
+    )
+
+    class Meta:
+        model = Registration
+        fields = ()  # the admin gives the fields of its fieldsets
+
+
 @admin.register(Registration)
 class RegistrationAdmin(TeamScopedMixin, admin.ModelAdmin):
-    list_display = [
-        "email",
-        "first_name",
-        "last_name",
-        "event",
-        "country",
-        "category",
-        "sex",
-        "language",
-        "status",
-        "attended",
-        "minutes_attended",
-        "created_at",
-    ]
+    form = RegistrationAdminForm
+    # What fits a 1366 px screen beside the filters; the rest is on the registration's page.
+    list_display = ["email", "name", "event", "country", "status", "created_at"]
     list_filter = [
         ("event", admin.RelatedOnlyFieldListFilter),
         "status",
@@ -112,7 +128,7 @@ class RegistrationAdmin(TeamScopedMixin, admin.ModelAdmin):
         "anonymise",
     ]
     fieldsets = [
-        (None, {"fields": ["event", "status", "email", "user"]}),
+        (None, {"fields": ["event", "status", "change_status", "email", "user"]}),
         (
             gettext_lazy("Participant"),
             {
@@ -143,6 +159,23 @@ class RegistrationAdmin(TeamScopedMixin, admin.ModelAdmin):
         # Registrations come through the form and its rules (capacity, duplicates, mails).
         return False
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        action = form.cleaned_data.get("change_status")
+        if change and action:
+            # The same rule as the bulk actions: capacity, the waiting list and the mails.
+            result = services.registrations_apply(registration_ids=[obj.pk], action=action)
+            obj.refresh_from_db(fields=["status", "updated_at"])
+            self.message_user(
+                request,
+                status_change_message(action=action, result=result),
+                messages.SUCCESS if result.changed else messages.WARNING,
+            )
+
+    @admin.display(description=gettext_lazy("name"), ordering="last_name")
+    def name(self, obj) -> str:
+        return f"{obj.first_name} {obj.last_name}"
+
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
@@ -168,13 +201,19 @@ class RegistrationAdmin(TeamScopedMixin, admin.ModelAdmin):
         response = super().changelist_view(request, extra_context=extra_context)
         context = getattr(response, "context_data", None)
         if context and "cl" in context:
-            counts = selectors.registration_status_counts(registrations=context["cl"].queryset)
-            context["status_counts"] = [
-                (label, counts[value]) for value, label in Registration.Status.choices
-            ]
             event_id = request.GET.get("event__id__exact", "")
             events = self._events(request)
             event = events.filter(pk=event_id).first() if event_id.isdigit() else None
+            # The event's counts (or all the user's events'), whatever the other filters: a
+            # status filter must not turn "Approved: 17" into "Approved: 0".
+            counted = self.get_queryset(request)
+            if event is not None:
+                counted = counted.filter(event=event)
+            counts = selectors.registration_status_counts(registrations=counted)
+            context["status_counts"] = [
+                (label, counts[value]) for value, label in Registration.Status.choices
+            ]
+            context["counts_event"] = event
             context["export_event"] = event
         return response
 
@@ -311,7 +350,10 @@ class RegistrationAdmin(TeamScopedMixin, admin.ModelAdmin):
         plans = selectors.interpretation_plans(events=self._events(request))
         labels = dict(Registration._meta.get_field("interpretation_language").choices)
         for plan in plans:
-            plan["rows"] = [(labels.get(code, code), n) for code, n in plan["languages"].items()]
+            plan["rows"] = [
+                (labels.get(code, code), approved, waiting)
+                for code, (approved, waiting) in plan["languages"].items()
+            ]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -70,28 +70,49 @@ def event_interpretation_plan(*, event: Event) -> list[dict]:
     ]
 
 
-def interpretation_plans(*, events: QuerySet[Event] | None = None) -> list[dict]:
-    """Every event (of ``events``) with at least one request, with its per-language counts
-    (two queries)."""
+def interpretation_plans(
+    *, events: QuerySet[Event] | None = None, now: dt.datetime | None = None
+) -> list[dict]:
+    """Every event (of ``events``) with a request for interpretation, upcoming ones first
+    (soonest first), then past ones: per language, approved participants and those still
+    pending or waiting (who would need it if they get a seat). Two queries."""
+    status = Registration.Status
     events = Event.objects.all() if events is None else events
+    now = now or timezone.now()
+    waiting = (status.PENDING, status.WAITLISTED)
     rows = (
-        Registration.objects.filter(status=Registration.Status.APPROVED, event__in=events)
+        Registration.objects.filter(
+            event__in=events, status__in=(status.APPROVED, *waiting), anonymised_at=None
+        )
         .exclude(interpretation_language="")
         .values("event_id", "interpretation_language")
-        .annotate(participants=Count("pk"))
+        .annotate(
+            approved=Count("pk", filter=Q(status=status.APPROVED)),
+            waiting=Count("pk", filter=Q(status__in=waiting)),
+        )
         .order_by("event_id", "interpretation_language")
     )
-    by_event: dict[int, dict[str, int]] = {}
+    by_event: dict[int, dict[str, tuple[int, int]]] = {}
     for row in rows:
-        by_event.setdefault(row["event_id"], {})[row["interpretation_language"]] = row[
-            "participants"
-        ]
-    planned = events.filter(pk__in=by_event).annotate(
-        approved=Count("registrations", filter=Q(registrations__status="approved"))
+        by_event.setdefault(row["event_id"], {})[row["interpretation_language"]] = (
+            row["approved"],
+            row["waiting"],
+        )
+    planned = list(
+        events.filter(pk__in=by_event).annotate(
+            approved=Count("registrations", filter=Q(registrations__status=status.APPROVED))
+        )
     )
+    upcoming = sorted((e for e in planned if e.ends_at >= now), key=lambda e: e.starts_at)
+    past = sorted((e for e in planned if e.ends_at < now), key=lambda e: e.starts_at, reverse=True)
     return [
-        {"event": event, "approved": event.approved, "languages": by_event[event.pk]}
-        for event in planned
+        {
+            "event": event,
+            "approved": event.approved,
+            "upcoming": event.ends_at >= now,
+            "languages": by_event[event.pk],
+        }
+        for event in (*upcoming, *past)
     ]
 
 
