@@ -10,6 +10,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries.filters import CountryFilter
@@ -20,6 +21,7 @@ from registration.emails import fill_placeholders, placeholder_values
 from registration.forms import AttendanceUploadForm, CustomMessageForm
 from registration.messages import status_change_message
 from registration.models import Answer, OutgoingMail, Question, Registration
+from webinar.admin_forms import AdminFormsMixin, zone_note
 from webinar.admin_teams import TeamScopedMixin
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event
@@ -94,7 +96,7 @@ class RegistrationAdminForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(TeamScopedMixin, admin.ModelAdmin):
+class RegistrationAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
     form = RegistrationAdminForm
     # What fits a 1366 px screen beside the filters; the rest is on the registration's page.
     list_display = ["email", "name", "event", "country", "status", "created_at"]
@@ -159,6 +161,22 @@ class RegistrationAdmin(TeamScopedMixin, admin.ModelAdmin):
         # Registrations come through the form and its rules (capacity, duplicates, mails).
         return False
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The registration's times (registered at, mails) in its event's zone, said once.
+        event = (
+            Event.objects.filter(registrations__pk=object_id).only("time_zone").first()
+            if object_id and str(object_id).isdigit()
+            else None
+        )
+        if event is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        extra_context = {**(extra_context or {}), "zone_note": zone_note(event.time_zone)}
+        with timezone.override(event.tzinfo):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         action = form.cleaned_data.get("change_status")
@@ -198,23 +216,33 @@ class RegistrationAdmin(TeamScopedMixin, admin.ModelAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context=extra_context)
-        context = getattr(response, "context_data", None)
-        if context and "cl" in context:
-            event_id = request.GET.get("event__id__exact", "")
-            events = self._events(request)
-            event = events.filter(pk=event_id).first() if event_id.isdigit() else None
-            # The event's counts (or all the user's events'), whatever the other filters: a
-            # status filter must not turn "Approved: 17" into "Approved: 0".
-            counted = self.get_queryset(request)
-            if event is not None:
-                counted = counted.filter(event=event)
-            counts = selectors.registration_status_counts(registrations=counted)
-            context["status_counts"] = [
-                (label, counts[value]) for value, label in Registration.Status.choices
-            ]
-            context["counts_event"] = event
-            context["export_event"] = event
+        event_id = request.GET.get("event__id__exact", "")
+        events = self._events(request)
+        event = events.filter(pk=event_id).first() if event_id.isdigit() else None
+        # One event: its times in its own zone, said once above the list.
+        zone = event.tzinfo if event is not None else None
+        with timezone.override(zone):
+            response = super().changelist_view(request, extra_context=extra_context)
+            context = getattr(response, "context_data", None)
+            if context and "cl" in context:
+                # The event's counts (or all the user's events'), whatever the other filters:
+                # a status filter must not turn "Approved: 17" into "Approved: 0".
+                counted = self.get_queryset(request)
+                if event is not None:
+                    counted = counted.filter(event=event)
+                counts = selectors.registration_status_counts(registrations=counted)
+                context["status_counts"] = [
+                    (label, counts[value]) for value, label in Registration.Status.choices
+                ]
+                context["counts_event"] = event
+                context["export_event"] = event
+                context["zone_note"] = (
+                    zone_note(event.time_zone)
+                    if event is not None
+                    else _("Times in this list are in UTC; choose an event to see its own.")
+                )
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
         return response
 
     def _events(self, request):
@@ -416,7 +444,7 @@ class RegistrationAdmin(TeamScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(TeamScopedMixin, MissingTranslationsMixin, TranslationAdmin):
+class QuestionAdmin(TeamScopedMixin, AdminFormsMixin, MissingTranslationsMixin, TranslationAdmin):
     translated_fields = ("label", "help_text")
     list_display = ["label", "event", "kind", "required", "order", "missing_translations"]
     list_filter = [("event", admin.RelatedOnlyFieldListFilter), "kind"]

@@ -16,6 +16,7 @@ from reports.models import (
     ReportBuild,
     SessionSummary,
 )
+from webinar.admin_forms import AdminFormsMixin
 from webinar.admin_teams import TeamScopedMixin
 
 
@@ -27,7 +28,7 @@ def _language_fieldsets(fields: tuple[str, ...]) -> list:
     ]
 
 
-class SessionSummaryInline(admin.StackedInline):
+class SessionSummaryInline(AdminFormsMixin, admin.StackedInline):
     model = SessionSummary
     extra = 0
     autocomplete_fields = []
@@ -47,7 +48,7 @@ class FindingInline(SessionSummaryInline):
     fields = ["challenge_type", "programme_area", "session", "text_en", "text_fr", "text_ar"]
 
 
-class RecommendationInline(admin.StackedInline):
+class RecommendationInline(AdminFormsMixin, admin.StackedInline):
     model = Recommendation
     extra = 0
     fields = [
@@ -68,7 +69,7 @@ class BuildRequestForm(forms.Form):
 
 
 @admin.register(Report)
-class ReportAdmin(TeamScopedMixin, admin.ModelAdmin):
+class ReportAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
     list_display = ["__str__", "event", "updated_at"]
     search_fields = ["title_en", "title_fr", "title_ar", "event__title"]
     list_select_related = ["event"]

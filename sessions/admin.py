@@ -23,6 +23,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from sessions import selectors, services
 from sessions.models import Material, Person, Session, SessionRole, available_zones
+from webinar.admin_forms import AdminFormsMixin, zone_note
 from webinar.admin_teams import TeamScopedMixin
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event
@@ -63,7 +64,7 @@ def warn_agenda_conflicts(request, *, event: Event) -> None:
         )
 
 
-class SessionInline(TranslationTabularInline):
+class SessionInline(AdminFormsMixin, TranslationTabularInline):
     model = Session
     extra = 0
     fields = ["title", "kind", "starts_at", "ends_at", "order", "languages", "is_published"]
@@ -88,6 +89,7 @@ class EventAgendaAdminMixin:
         if zone is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
         parent = super().changeform_view
+        extra_context = {**(extra_context or {}), "zone_note": zone_note(zone.key)}
         return _in_zone(zone, lambda: parent(request, object_id, form_url, extra_context))
 
     def save_related(self, request, form, formsets, change):
@@ -154,7 +156,7 @@ class SessionRoleInline(admin.TabularInline):
     autocomplete_fields = ["person"]
 
 
-class MaterialInline(TranslationTabularInline):
+class MaterialInline(AdminFormsMixin, TranslationTabularInline):
     model = Material
     extra = 0
     fields = ["title", "file", "url", "order", "is_published"]
@@ -162,7 +164,7 @@ class MaterialInline(TranslationTabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(TeamScopedMixin, MissingTranslationsMixin, TranslationAdmin):
+class SessionAdmin(TeamScopedMixin, AdminFormsMixin, MissingTranslationsMixin, TranslationAdmin):
     translated_fields = ("title", "description")
     list_display = [
         "title",
@@ -216,6 +218,7 @@ class SessionAdmin(TeamScopedMixin, MissingTranslationsMixin, TranslationAdmin):
         if zone is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
         parent = super().changeform_view
+        extra_context = {**(extra_context or {}), "zone_note": zone_note(zone.key)}
         return _in_zone(zone, lambda: parent(request, object_id, form_url, extra_context))
 
     def save_related(self, request, form, formsets, change):
@@ -245,7 +248,7 @@ class PersonRoleInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(MissingTranslationsMixin, TranslationAdmin):
+class PersonAdmin(AdminFormsMixin, MissingTranslationsMixin, TranslationAdmin):
     translated_fields = ("position", "bio")
     list_display = [
         "name",
