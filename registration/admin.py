@@ -319,7 +319,7 @@ class RegistrationAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
         questions = Question.objects.filter(event_id__in=event_ids).order_by(
             "event_id", "order", "pk"
         )
-        rows = exports.export_rows(registrations=queryset, questions=questions)
+        rows = exports.export_rows(registrations=queryset, questions=questions, typed=fmt == "xlsx")
         if fmt == "xlsx":
             response = HttpResponse(
                 exports.xlsx_bytes(rows),

@@ -456,3 +456,49 @@ def test_saving_the_registration_page_without_a_status_change_keeps_the_status(c
     registration.refresh_from_db()
     assert (registration.status, registration.position) == ("pending", "Director")
     assert registration.mails.count() == 0
+
+
+def test_xlsx_export_opens_as_a_working_sheet(client, organiser):
+    event = EventFactory(slug="sheet")
+    question = QuestionFactory(event=event, label="How will you join?")
+    registration = RegistrationFactory(
+        event=event, organization="Ministry of Planning and Territorial Development (fictional)"
+    )
+    Registration.objects.filter(pk=registration.pk).update(
+        created_at=dt.datetime(2020, 1, 15, 22, 30, 5, tzinfo=dt.UTC),
+        attended=True,
+        minutes_attended=87,
+    )
+    Answer.objects.create(registration=registration, question=question, value="=Online")
+    RegistrationFactory(event=event)
+    client.force_login(organiser)
+    response = client.get(f"{LIST}export/{event.pk}/xlsx/")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[-1] == "How will you join?"
+    assert all(cell.font.b for cell in sheet[1])
+    assert not any(cell.font.b for cell in sheet[2])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}3"
+    row = dict(zip(header, sheet[2], strict=True))
+    assert row["Registered at (UTC)"].value == dt.datetime(2020, 1, 15, 22, 30, 5)
+    assert row["Registered at (UTC)"].is_date
+    assert row["Minutes attended"].value == 87
+    assert row["Minutes attended"].data_type == "n"
+    assert row["How will you join?"].value == "'=Online"  # still neutralised
+    widths = {name: sheet.column_dimensions[cell.column_letter].width for name, cell in row.items()}
+    assert widths["Organisation"] == 50  # long text: capped
+    assert widths["Event"] == 8  # "sheet" is short: the minimum
+    assert widths["Registered at (UTC)"] == len("Registered at (UTC)") + 2
+
+
+def test_csv_export_keeps_dates_as_text(client, organiser):
+    event = EventFactory()
+    registration = RegistrationFactory(event=event)
+    Registration.objects.filter(pk=registration.pk).update(
+        created_at=dt.datetime(2030, 1, 15, 22, 30, 5, tzinfo=dt.UTC)
+    )
+    client.force_login(organiser)
+    response = client.get(f"{LIST}export/{event.pk}/csv/")
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert ",2030-01-15 22:30:05," in text
