@@ -187,6 +187,8 @@ def xlsx_bytes(rows: Iterable[list], *, title: str = "Registrations") -> bytes:
         # Control characters are not allowed in the XML of a sheet; typed text may hold them.
         if isinstance(value, str):
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if font is None and not isinstance(value, dt.datetime):
+            return value  # a plain value: much faster to write than a styled cell
         written = WriteOnlyCell(sheet, value=value)
         if font is not None:
             written.font = font
