@@ -190,6 +190,12 @@ class RegistrationAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
                 messages.SUCCESS if result.changed else messages.WARNING,
             )
 
+    def get_list_display(self, request):
+        if request.GET.get("event__id__exact"):
+            # One event chosen: its name on every row would only push columns off the screen.
+            return [name for name in self.list_display if name != "event"]
+        return self.list_display
+
     @admin.display(description=gettext_lazy("name"), ordering="last_name")
     def name(self, obj) -> str:
         return f"{obj.first_name} {obj.last_name}"

@@ -21,6 +21,9 @@ class WebinarAdminSite(admin.AdminSite):
     site_title = lazy(site_name, str)()
     index_title = gettext_lazy("Your events")
     index_template = "admin/webinar_index.html"
+    # The models are listed on the index; a second list beside every page would leave a
+    # 1366 px screen too narrow for the registration list's columns.
+    enable_nav_sidebar = False
 
     def index(self, request, extra_context=None):
         from webinar.models import Event
