@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries.filters import CountryFilter
@@ -99,7 +100,7 @@ class RegistrationAdminForm(forms.ModelForm):
 class RegistrationAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
     form = RegistrationAdminForm
     # What fits a 1366 px screen beside the filters; the rest is on the registration's page.
-    list_display = ["email", "name", "event", "country", "status", "created_at"]
+    list_display = ["email", "name", "event_title", "country", "status", "created_at"]
     list_filter = [
         ("event", admin.RelatedOnlyFieldListFilter),
         "status",
@@ -193,8 +194,13 @@ class RegistrationAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
     def get_list_display(self, request):
         if request.GET.get("event__id__exact"):
             # One event chosen: its name on every row would only push columns off the screen.
-            return [name for name in self.list_display if name != "event"]
+            return [name for name in self.list_display if name != "event_title"]
         return self.list_display
+
+    @admin.display(description=gettext_lazy("event"), ordering="event__starts_at")
+    def event_title(self, obj) -> str:
+        # Long titles shortened: the whole title is on the registration's page.
+        return Truncator(obj.event.title).chars(40)
 
     @admin.display(description=gettext_lazy("name"), ordering="last_name")
     def name(self, obj) -> str:

@@ -19,7 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from sessions import selectors, services
 from sessions.models import Material, Person, Session, SessionRole, available_zones
@@ -64,10 +68,17 @@ def warn_agenda_conflicts(request, *, event: Event) -> None:
         )
 
 
-class SessionInline(AdminFormsMixin, TranslationTabularInline):
+class SessionInline(AdminFormsMixin, TranslationStackedInline):
+    # Stacked, not a table: a row of three titles, two dates and the languages was 2,250 px
+    # wide; stacked, the event's page fits a 1366 px screen.
     model = Session
     extra = 0
-    fields = ["title", "kind", "starts_at", "ends_at", "order", "languages", "is_published"]
+    fields = [
+        "title",
+        ("starts_at", "ends_at"),
+        ("kind", "order", "is_published"),
+        "languages",
+    ]
     show_change_link = True
 
 
@@ -166,16 +177,8 @@ class MaterialInline(AdminFormsMixin, TranslationTabularInline):
 @admin.register(Session)
 class SessionAdmin(TeamScopedMixin, AdminFormsMixin, MissingTranslationsMixin, TranslationAdmin):
     translated_fields = ("title", "description")
-    list_display = [
-        "title",
-        "event",
-        "kind",
-        "local_start",
-        "local_end",
-        "people_count",
-        "is_published",
-        "missing_translations",
-    ]
+    # Fits a 1366 px screen; the kind and the people are on the session's page.
+    list_display = ["title", "event", "local_start", "local_end", "is_published"]
     list_filter = [("event", admin.RelatedOnlyFieldListFilter), "kind", "is_published"]
     search_fields = ["title", "description"]
     list_select_related = ["event"]

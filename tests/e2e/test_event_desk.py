@@ -123,3 +123,40 @@ def test_desk_and_registration_list_fit_the_screen(
     assert widths == dict.fromkeys(widths, True)
     if locale == "ar":
         assert page.evaluate("document.documentElement.dir") == "rtl"
+
+
+def test_every_list_shows_all_its_columns_on_a_laptop(live_server, new_page, superuser, upcoming):
+    from tests.factories import QuestionFactory, ReportBuildFactory, ReportFactory, SessionFactory
+
+    SessionFactory(event=upcoming, title="Opening: the municipalities' development plans")
+    QuestionFactory(event=upcoming, label="Which municipality do you work for?")
+    ReportBuildFactory(event=upcoming, report=ReportFactory(event=upcoming))
+    page = new_page(locale="fr", viewport=LAPTOP)
+    _login(page, live_server.url, superuser)
+    lists = [
+        "webinar/event", "webinar/series", "webinar/organisation", "agenda/session",
+        "agenda/person", "registration/registration", "registration/question",
+        "registration/outgoingmail", "reports/report", "reports/reportbuild",
+    ]  # fmt: skip
+    fits = {}
+    for name in lists:
+        page.goto(f"{live_server.url}/admin/{name}/")
+        fits[name] = page.evaluate(
+            "(() => { const r = document.querySelector('.results');"
+            " return !r || r.scrollWidth <= r.clientWidth"
+            " || [r.scrollWidth, r.clientWidth]; })()"
+        )
+    assert fits == dict.fromkeys(lists, True)
+
+
+def test_event_page_fits_a_laptop(live_server, new_page, organiser, upcoming):
+    from tests.factories import SessionFactory
+
+    SessionFactory(event=upcoming, title="Opening: the municipalities' development plans")
+    page = new_page(locale="ar", viewport=LAPTOP)
+    _login(page, live_server.url, organiser)
+    page.goto(f"{live_server.url}/admin/webinar/event/{upcoming.pk}/change/")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "desk-event-change-ar-1366x900.png"), full_page=True)
+    scroll, inner = _no_sideways_scroll(page)
+    assert scroll <= inner, (scroll, inner)
