@@ -1,10 +1,8 @@
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
 from reports import services
-from reports.models import Report
 from tests.factories import (
     FindingFactory,
     RecommendationFactory,
@@ -71,15 +69,3 @@ def test_share_email_sweeper_requeues_emails_still_due(mailoutbox):
     assert services.report_builds_sweep_share_emails() == 1
     assert [m.to for m in mailoutbox] == [["partners@example.org"]]
     assert services.report_builds_sweep_share_emails() == 0
-
-
-def test_seed_demo_drafts_the_sahel_report_once():
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo", verbosity=0)
-    report = Report.objects.get(event__slug="sahel-sahara-2020")
-    assert (report.findings.count(), report.recommendations.count()) == (4, 6)
-    assert report.session_summaries.count() == 2
-    from reports.selectors import report_missing_translations
-
-    assert report_missing_translations(report=report, language="fr") == []
-    assert report_missing_translations(report=report, language="ar") == []
