@@ -22,7 +22,7 @@ from registration.emails import fill_placeholders, placeholder_values
 from registration.forms import AttendanceUploadForm, CustomMessageForm
 from registration.messages import status_change_message
 from registration.models import Answer, OutgoingMail, Question, Registration
-from webinar.admin_forms import AdminFormsMixin, zone_note
+from webinar.admin_forms import AdminFormsMixin, short_title_column, zone_note
 from webinar.admin_teams import TeamScopedMixin
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event
@@ -458,7 +458,14 @@ class RegistrationAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
 @admin.register(Question)
 class QuestionAdmin(TeamScopedMixin, AdminFormsMixin, MissingTranslationsMixin, TranslationAdmin):
     translated_fields = ("label", "help_text")
-    list_display = ["label", "event", "kind", "required", "order", "missing_translations"]
+    list_display = [
+        "label",
+        short_title_column("event", gettext_lazy("event"), ordering="event__starts_at"),
+        "kind",
+        "required",
+        "order",
+        "missing_translations",
+    ]
     list_filter = [("event", admin.RelatedOnlyFieldListFilter), "kind"]
     list_select_related = ["event"]
     list_editable = ["order"]

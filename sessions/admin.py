@@ -27,7 +27,7 @@ from modeltranslation.admin import (
 
 from sessions import selectors, services
 from sessions.models import Material, Person, Session, SessionRole, available_zones
-from webinar.admin_forms import AdminFormsMixin, zone_note
+from webinar.admin_forms import AdminFormsMixin, short_title_column, zone_note
 from webinar.admin_teams import TeamScopedMixin
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event
@@ -178,7 +178,13 @@ class MaterialInline(AdminFormsMixin, TranslationTabularInline):
 class SessionAdmin(TeamScopedMixin, AdminFormsMixin, MissingTranslationsMixin, TranslationAdmin):
     translated_fields = ("title", "description")
     # Fits a 1366 px screen; the kind and the people are on the session's page.
-    list_display = ["title", "event", "local_start", "local_end", "is_published"]
+    list_display = [
+        "title",
+        short_title_column("event", _("event"), ordering="event__starts_at"),
+        "local_start",
+        "local_end",
+        "is_published",
+    ]
     list_filter = [("event", admin.RelatedOnlyFieldListFilter), "kind", "is_published"]
     search_fields = ["title", "description"]
     list_select_related = ["event"]

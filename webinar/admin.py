@@ -8,7 +8,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from sessions.admin import EventAgendaAdminMixin, SessionInline
 from webinar.admin_desk import EventDeskMixin
-from webinar.admin_forms import AdminFormsMixin
+from webinar.admin_forms import AdminFormsMixin, short_title_column
 from webinar.admin_teams import TeamScopedMixin
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event, Organisation, Series, User
@@ -75,7 +75,7 @@ class EventAdmin(
     # Fits a 1366 px screen; the rest is on the event's page and its desk.
     list_display = [
         "title",
-        "series",
+        short_title_column("series", _("series"), ordering="series__title"),
         "local_start",
         "is_published",
         "missing_translations",

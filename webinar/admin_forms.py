@@ -87,3 +87,22 @@ def zone_note(zone: str) -> str:
         "name": name,
         "zone": zone,
     }
+
+
+def short_title_column(path: str, description, *, ordering: str, length: int = 40):
+    """A list column with the title of a related row (``"event"``, ``"series"``), shortened.
+
+    Django never wraps a foreign-key column (it marks it ``nowrap``), so one long event title
+    pushed the columns after it off a 1366 px screen; the whole title is on the row's page.
+    """
+    from django.contrib import admin
+    from django.utils.text import Truncator
+
+    @admin.display(description=description, ordering=ordering)
+    def column(obj) -> str:
+        value = obj
+        for part in path.split("__"):
+            value = getattr(value, part)
+        return Truncator(str(value)).chars(length)
+
+    return column
