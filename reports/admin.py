@@ -17,7 +17,7 @@ from reports.models import (
     SessionSummary,
 )
 from webinar.admin_forms import AdminFormsMixin
-from webinar.admin_teams import TeamScopedMixin
+from webinar.admin_teams import TeamScopedChoicesMixin, TeamScopedMixin
 
 
 def _language_fieldsets(fields: tuple[str, ...]) -> list:
@@ -28,7 +28,7 @@ def _language_fieldsets(fields: tuple[str, ...]) -> list:
     ]
 
 
-class SessionSummaryInline(AdminFormsMixin, admin.StackedInline):
+class SessionSummaryInline(TeamScopedChoicesMixin, AdminFormsMixin, admin.StackedInline):
     model = SessionSummary
     extra = 0
     autocomplete_fields = []

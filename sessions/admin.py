@@ -249,7 +249,8 @@ class SessionAdmin(TeamScopedMixin, AdminFormsMixin, MissingTranslationsMixin, T
             session.save(update_fields=["is_published"])
 
 
-class PersonRoleInline(admin.TabularInline):
+class PersonRoleInline(TeamScopedMixin, admin.TabularInline):
+    # A speaker may work for several series: each team sees and edits its own sessions' roles.
     model = SessionRole
     extra = 0
     fields = ["session", "role", "order"]

@@ -8,7 +8,18 @@ from django.http import Http404
 from webinar.teams import scope_to_user, series_path
 
 
-class TeamScopedMixin:
+class TeamScopedChoicesMixin:
+    """Foreign-key choices (events, series, reports, sessions) narrowed to the user's series,
+    so nothing can be attached to another series' row, even by a hand-made POST."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if "queryset" not in kwargs and series_path(related) is not None:
+            kwargs["queryset"] = scope_to_user(related._default_manager.all(), user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TeamScopedMixin(TeamScopedChoicesMixin):
     """For ModelAdmins and inlines of rows that belong to a series.
 
     The changelist, the change/delete/history pages and the actions all start from
@@ -26,9 +37,3 @@ class TeamScopedMixin:
         if obj is None:
             raise Http404
         return obj
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if "queryset" not in kwargs and series_path(related) is not None:
-            kwargs["queryset"] = scope_to_user(related._default_manager.all(), user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -132,3 +132,37 @@ def test_attendance_import_offers_only_the_team_events(client, organiser, other_
     client.force_login(other_organiser)
     form = client.get("/admin/registration/registration/import-attendance/").context["form"]
     assert [e.slug for e in form.fields["event"].queryset] == ["theirs"]
+
+
+def test_speaker_page_shows_each_team_only_its_own_sessions(client, other_organiser):
+    from tests.factories import SessionFactory, SessionRoleFactory
+
+    ours = SessionRoleFactory(session=SessionFactory(title="Niamey opening"))
+    theirs = SessionFactory(
+        title="Tunis opening", event=EventFactory(series=other_organiser.series_teams.get())
+    )
+    SessionRoleFactory(person=ours.person, session=theirs)
+    client.force_login(other_organiser)
+    page = client.get(f"/admin/agenda/person/{ours.person.pk}/change/")
+    formset = next(
+        f for f in page.context["inline_admin_formsets"] if f.opts.model.__name__ == "SessionRole"
+    )
+    assert [form.instance.session.title for form in formset.formset.forms if form.instance.pk] == [
+        "Tunis opening"
+    ]
+    assert [s.title for s in formset.formset.forms[0].fields["session"].queryset] == [
+        "Tunis opening"
+    ]
+
+
+def test_new_report_offers_only_the_team_sessions(client, other_organiser):
+    from tests.factories import SessionFactory
+
+    SessionFactory(title="Niamey opening")
+    SessionFactory(
+        title="Tunis opening", event=EventFactory(series=other_organiser.series_teams.get())
+    )
+    client.force_login(other_organiser)
+    page = client.get("/admin/reports/report/add/")
+    formset = page.context["inline_admin_formsets"][0].formset
+    assert [s.title for s in formset.empty_form.fields["session"].queryset] == ["Tunis opening"]
