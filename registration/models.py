@@ -210,8 +210,10 @@ class Answer(models.Model):
 class OutgoingMail(models.Model):
     """The outbox: every mail to a registrant is written here before it is sent.
 
-    The worker sends a row and stamps ``sent_at`` in the same transaction, so a row is sent
-    once; rows still unsent after their due time are re-queued by the sweeper.
+    A worker claims a row for a while (``claimed_until``), sends it outside any transaction
+    and then stamps ``sent_at``; rows still unsent after their due time, and claims whose
+    lease ran out, are taken up again by the sweeper (delivery is at least once, see
+    ``registration.services.outbox.mail_send``).
     """
 
     class Kind(models.TextChoices):
@@ -236,6 +238,8 @@ class OutgoingMail(models.Model):
     due_at = models.DateTimeField(_("due at"), db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # A worker is sending it until then; past it, the claim is void and the row is due again.
+    claimed_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
@@ -16,33 +14,8 @@ from registration import links, selectors, services
 from registration.calendar import registration_ics
 from registration.forms import DetailsForm, RegistrationForm
 from registration.models import Registration
+from webinar.http import client_address
 from webinar.models import Event
-
-RATE_WINDOW_SECONDS = 600
-
-
-def _client_address(request) -> str:
-    """The client's address; behind N trusted proxies, the N-th from the end they added."""
-    proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _rate_limited(request) -> bool:
-    """Count this attempt; True when the client is over the limit for the window."""
-    limit = getattr(settings, "REGISTRATION_RATE_LIMIT", 20)
-    key = f"registration:attempts:{_client_address(request)}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        attempts = 1
-    return attempts > limit
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,7 +25,7 @@ def register(request, slug: str):
         return render(request, "registration/closed.html", {"event": event}, status=410)
     questions = selectors.event_questions(event=event)
     if request.method == "POST":
-        if _rate_limited(request):
+        if services.signup_rate_limited(client_address=client_address(request)):
             return render(request, "registration/too_many.html", {"event": event}, status=429)
         form = RegistrationForm(request.POST, questions=questions)
         if form.is_bot():
@@ -128,6 +101,7 @@ def _open(request, token: str):
 
 def _manage_context(registration: Registration, token: str) -> dict:
     event = registration.event
+    over = services.event_is_over(event=event)
     waiting = registration.status == Registration.Status.WAITLISTED
     return {
         "waitlist_position": (
@@ -139,10 +113,10 @@ def _manage_context(registration: Registration, token: str) -> dict:
         "answers": registration.answers.select_related("question").order_by(
             "question__order", "question__pk"
         ),
-        "show_join": registration.status == Registration.Status.APPROVED
-        and event.ends_at > timezone.now(),
-        "can_cancel": registration.status in services.ACTIONS["cancel"][0],
-        "can_edit": event.ends_at > timezone.now(),
+        "show_join": registration.status == Registration.Status.APPROVED and not over,
+        "can_cancel": registration.status in services.ACTIONS["cancel"][0] and not over,
+        "can_edit": not over,
+        "event_over": over,
     }
 
 
@@ -161,7 +135,7 @@ def edit(request, token: str):
     registration, refusal = _open(request, token)
     if refusal:
         return refusal
-    if registration.event.ends_at <= timezone.now():
+    if services.event_is_over(event=registration.event):
         return redirect(reverse("registration:manage", kwargs={"token": token}))
     questions = selectors.event_questions(event=registration.event)
     answers = {a.question_id: a.value for a in registration.answers.all()}
@@ -186,13 +160,26 @@ def cancel(request, token: str):
     registration, refusal = _open(request, token)
     if refusal:
         return refusal
+    refused = ""
     if request.method == "POST":
-        services.registration_cancel(registration=registration)
-        return redirect(reverse("registration:manage", kwargs={"token": token}))
+        try:
+            services.registration_cancel(registration=registration)
+        except services.RegistrationError as exc:
+            refused = exc.message
+        else:
+            return redirect(reverse("registration:manage", kwargs={"token": token}))
+    elif services.event_is_over(event=registration.event):
+        refused = services.EVENT_OVER_MESSAGE
     return render(
         request,
         "registration/cancel.html",
-        {"registration": registration, "event": registration.event, "token": token},
+        {
+            "registration": registration,
+            "event": registration.event,
+            "token": token,
+            "refused": refused,
+        },
+        status=409 if refused else 200,
     )
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -14,6 +15,10 @@ from webinar.models import Event
 # The report's languages; every text of the report has one column per language.
 REPORT_LANGUAGES = ("en", "fr", "ar")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
+
+# Reasons a build records in English and the build page shows in the reader's language.
+BUILD_TOO_LONG = gettext_noop("The build took too long.")
+PLAIN_REASONS = frozenset({BUILD_TOO_LONG})
 
 
 class TranslatedTextMixin:
@@ -344,6 +349,42 @@ class ReportBuild(models.Model):
     def is_shared(self) -> bool:
         return bool(self.share_token)
 
-    def storage_name(self) -> str:
-        """Deterministic: running the build twice writes one file, not two."""
-        return f"reports/{self.event.slug}/report-{self.pk}-{self.language}.pdf"
+    def storage_name(self, *, attempt: int) -> str:
+        """One name per attempt: an attempt presumed dead that still finishes writes beside
+        the live attempt's file, never over it (and deletes what it wrote, builds.py)."""
+        return f"reports/{self.event.slug}/report-{self.pk}-{self.language}-a{attempt}.pdf"
+
+    def error_display(self) -> str:
+        """The reason in the reader's language when it is one of the known plain reasons."""
+        return gettext(self.error) if self.error in PLAIN_REASONS else self.error
+
+
+class ShareMail(models.Model):
+    """One recipient of a published report's link: sent, retried and failed on its own.
+
+    Like the registration outbox: claimed with a lease, sent outside any transaction,
+    recorded; a failing address is tried ``SHARE_MAIL_MAX_ATTEMPTS`` times and then marked
+    failed, without sending the others again.
+    """
+
+    build = models.ForeignKey(
+        ReportBuild, on_delete=models.CASCADE, related_name="share_mails", verbose_name=_("build")
+    )
+    address = models.EmailField(_("email address"), max_length=254)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("given up at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["build", "pk"]
+        verbose_name = _("report link mail")
+        verbose_name_plural = _("report link mails")
+        constraints = [
+            models.UniqueConstraint(fields=["build", "address"], name="sharemail_once_per_address")
+        ]
+
+    def __str__(self) -> str:
+        return self.address

@@ -7,6 +7,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from reports import services
+from reports.models import BUILD_TOO_LONG
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +23,9 @@ def build_report(self, *, build_id: int) -> None:
     try:
         build = services.report_build_run(build_id=build_id)
     except SoftTimeLimitExceeded:
-        services.report_build_fail(build_id=build_id, reason="The build took too long.")
+        # Recorded by the service when the render was cut short; this covers the limit
+        # striking before (a no-op when the build is already failed).
+        services.report_build_fail(build_id=build_id, reason=BUILD_TOO_LONG)
         logger.warning("report build %s hit its time limit", build_id)
         return
     except services.TransientBuildError as exc:
@@ -49,3 +52,15 @@ def sweep_builds() -> None:
 def send_share_email(*, build_id: int) -> None:
     sent = services.report_build_send_share_email(build_id=build_id)
     logger.info("report build %s: share link mailed to %d addresses", build_id, sent)
+
+
+@shared_task(name="reports.send_share_mail")
+def send_share_mail(*, mail_id: int) -> None:
+    try:
+        sent = services.share_mail_send(mail_id=mail_id)
+    except Exception:
+        # Recorded on the row (attempts, last error); the sweeper retries it up to its cap.
+        logger.warning("share mail %s failed", mail_id, exc_info=True)
+        return
+    if sent:
+        logger.info("share mail %s sent", mail_id)

@@ -41,7 +41,7 @@ def _status_payload(build: ReportBuild) -> dict:
         "status_display": str(build.get_status_display()),
         "progress": build.progress,
         "finished": build.is_finished,
-        "error": build.error if build.status == ReportBuild.Status.FAILED else "",
+        "error": build.error_display() if build.status == ReportBuild.Status.FAILED else "",
         "download_url": reverse("reports:download", kwargs={"pk": build.pk})
         if build.status == ReportBuild.Status.SUCCEEDED
         else None,

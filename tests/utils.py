@@ -128,3 +128,56 @@ def start_web(*, env: dict[str, str], log_path: Path, workers: int = 1) -> tuple
             time.sleep(0.1)
     stop(process)
     raise AssertionError("gunicorn did not start:\n" + log_path.read_text())
+
+
+class OwnRedis:
+    """A Redis server of the test's own on a free port, which the test stops and starts again
+    (never a shared one)."""
+
+    def __init__(self, port: int, folder: Path):
+        self.port, self.folder, self.process = port, folder, None
+        self.url = f"redis://127.0.0.1:{port}/0"
+
+    def db_url(self, db: int) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> None:
+        import shutil
+        import time
+
+        import pytest
+        import redis
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("redis-server is not installed", pytrace=False)
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+        for _ in range(100):
+            try:
+                if client.ping():
+                    return
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        pytest.fail("the test's own Redis did not start", pytrace=False)
+
+    def stop(self) -> None:
+        if self.process:
+            stop(self.process)
+            self.process = None
+
+
+def delivered_recipients(mail_dir: Path) -> list[str]:
+    """Recipients of every message the file mail backend wrote, one entry per message."""
+    import email
+
+    recipients = []
+    for path in sorted(mail_dir.glob("*.log")):
+        for chunk in path.read_text().split("-" * 79):
+            if chunk.strip():
+                recipients.append(email.message_from_string(chunk.strip())["To"])
+    return recipients

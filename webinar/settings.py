@@ -124,11 +124,19 @@ AUTH_USER_MODEL = "webinar.User"
 # --- Cache ----------------------------------------------------------------------------------
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Like the broker's transport options: a Redis that accepts and never answers must not hang a
+# request. The cache fails open (webinar/cache.py): with Redis down, pages are served uncached
+# and rate limits are off, with a warning in the log.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 if env.str("CACHE_URL", default=""):
     CACHES = {"default": env.cache_url("CACHE_URL")}
 elif REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "webinar.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -150,6 +158,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Proxies in front of gunicorn that append to X-Forwarded-For (docker-compose.yml: one). The
+# client address of every rate limit (allauth's and the sign-up form's) is read from it.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 LOGIN_REDIRECT_URL = "/"
 
@@ -180,6 +190,10 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Storage folders the web process serves to anyone under MEDIA_URL (webinar.views.public_media):
+# speaker photos and session materials. Report PDFs and other uploads are never among them.
+PUBLIC_MEDIA_PREFIXES = ["agenda/people/", "agenda/materials/"]
+PUBLIC_MEDIA_MAX_AGE = env.int("PUBLIC_MEDIA_MAX_AGE", default=86_400)
 
 STORAGES = {
     "default": {
@@ -204,6 +218,8 @@ else:
     EMAIL_BACKEND = env.str(
         "EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
     )
+# An SMTP server that stalls must not hold a worker for ever; the outbox lease outlasts it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webinars@localhost")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
@@ -290,8 +306,9 @@ REGISTRATION_REMINDER_OFFSETS_HOURS = env.list(
 )
 REGISTRATION_LINK_MAX_AGE_DAYS = env.int("REGISTRATION_LINK_MAX_AGE_DAYS", default=180)
 REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=730)
-# Sign-up attempts per client address per 10 minutes (a shared cache makes it global).
-REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=20)
+# Sign-up attempts per client address per 10 minutes (a shared cache makes it global). A
+# ministry's staff often share one public address: 50 colleagues must fit in one window.
+REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=100)
 
 # --- Security -------------------------------------------------------------------------------
 

@@ -1,4 +1,9 @@
-from django.http import JsonResponse
+import mimetypes
+import posixpath
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import condition, require_GET
@@ -43,3 +48,40 @@ def health_view(request):
         {"status": "ok" if ok else "error", "failing": failing, "checks": checks},
         status=200 if ok else 503,
     )
+
+
+# Served inline; any other public file is offered as a download, so nothing uploaded can be
+# rendered as a page of this site.
+INLINE_MEDIA_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+@require_GET
+def public_media(request, path: str):
+    """A public upload (speaker photos, session materials) streamed from the storage.
+
+    Only names under ``PUBLIC_MEDIA_PREFIXES`` are served: report PDFs and anything else in
+    the storage answer 404 here whatever their name, as does a path that tries to leave its
+    folder. Whatever storage holds the files (local disk or object storage), the web process
+    reads them through the storage API.
+    """
+    name = posixpath.normpath(path)
+    if name != path or name.startswith(("/", ".")) or "\\" in name:
+        raise Http404
+    if not name.startswith(tuple(settings.PUBLIC_MEDIA_PREFIXES)):
+        raise Http404
+    try:
+        handle = default_storage.open(name, "rb")
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        raise Http404 from None
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    inline = content_type in INLINE_MEDIA_TYPES
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=not inline,
+        filename=posixpath.basename(name),
+    )
+    # Uploads get a new name when replaced, so a long public cache is safe.
+    response["Cache-Control"] = f"public, max-age={settings.PUBLIC_MEDIA_MAX_AGE}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -11,9 +11,11 @@ The rules live in one module per concern; this package re-exports the public one
 from registration.services.attendance import event_apply_attendance
 from registration.services.common import (
     EDITABLE_FIELDS,
+    EVENT_OVER_MESSAGE,
     SEAT_HOLDING,
     BulkResult,
     RegistrationError,
+    event_is_over,
     event_seats_taken,
 )
 from registration.services.outbox import (
@@ -32,6 +34,7 @@ from registration.services.privacy import (
     registrations_anonymise,
     registrations_revoke_links,
 )
+from registration.services.ratelimit import signup_rate_limited
 from registration.services.signup import register
 from registration.services.status import (
     ACTIONS,
@@ -46,6 +49,7 @@ from registration.services.status import (
 __all__ = [
     "ACTIONS",
     "EDITABLE_FIELDS",
+    "EVENT_OVER_MESSAGE",
     "MAX_ATTEMPTS",
     "SEAT_HOLDING",
     "BulkResult",
@@ -53,6 +57,7 @@ __all__ = [
     "event_anonymise_registrations",
     "event_apply_attendance",
     "event_fill_free_seats",
+    "event_is_over",
     "event_seats_taken",
     "events_anonymise_expired",
     "mail_queue",
@@ -70,4 +75,5 @@ __all__ = [
     "registrations_revoke_links",
     "reminder_offsets",
     "reminders_schedule",
+    "signup_rate_limited",
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registration.models import OutgoingMail, Registration
@@ -50,6 +52,18 @@ class BulkResult:
     full_waitlisted: int = 0  # left on the waiting list: no seat was free
     full_other: int = 0  # others refused for want of a seat (e.g. a rejected one approved)
     promoted: int = 0  # given a freed seat from the waiting list
+
+
+EVENT_OVER_MESSAGE = _(
+    "This event is over: registrations can no longer be cancelled or changed. "
+    "Write to the organisers if something is wrong."
+)
+
+
+def event_is_over(*, event: Event, now: dt.datetime | None = None) -> bool:
+    """The event has ended. From then on nobody cancels, edits their details or is promoted
+    from the waiting list: the record of who took part is closed."""
+    return event.ends_at <= (now or timezone.now())
 
 
 def event_seats_taken(*, event: Event) -> int:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from registration.models import OutgoingMail, Registration
@@ -64,31 +64,54 @@ def _queue_send(mail_id: int) -> None:
 
 
 MAX_ATTEMPTS = 8
+# Longer than any SMTP exchange can last (EMAIL_TIMEOUT per socket operation, a few of them).
+LEASE_SECONDS = 300
+
+
+def _claimable(now: dt.datetime) -> Q:
+    return Q(sent_at=None) & (Q(claimed_until=None) | Q(claimed_until__lt=now))
 
 
 def mail_send(*, mail_id: int) -> bool:
-    """Send one outbox row exactly once. Returns False when there was nothing to send.
+    """Send one outbox row. Returns False when there was nothing to send.
 
-    The row is stamped sent in the same transaction that sends it: a second worker waits on
-    the row lock and then finds it sent; if sending fails, the stamp rolls back and the
-    sweeper retries later.
+    Three short steps, none holding a transaction across the SMTP exchange (on SQLite a
+    transaction would hold the database's write lock, and every sign-up would wait for a slow
+    mail server):
+
+    1. claim: a conditional update takes the row for ``LEASE_SECONDS`` if it is unsent and not
+       claimed by a live lease; a second worker finds it claimed and does nothing;
+    2. send, outside any transaction;
+    3. record: ``sent_at`` on success; on failure the lease is released and the error kept, so
+       the sweeper tries again later (``MAX_ATTEMPTS`` in all).
+
+    Delivery is therefore at least once, not exactly once: a worker that dies after the mail
+    server accepted the message and before step 3 leaves a claimed, unsent row, and once its
+    lease has run out the sweeper sends it again. Duplicates are limited to that window (a
+    crash between the server's answer and one UPDATE).
     """
     from registration.emails import build_message
 
+    now = timezone.now()
+    lease = now + dt.timedelta(seconds=LEASE_SECONDS)
+    claimed = (
+        OutgoingMail.objects.filter(_claimable(now), pk=mail_id)
+        .filter(attempts__lt=MAX_ATTEMPTS)
+        .update(claimed_until=lease, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
     try:
-        with transaction.atomic():
-            claimed = OutgoingMail.objects.filter(pk=mail_id, sent_at=None).update(
-                sent_at=timezone.now(), attempts=F("attempts") + 1
-            )
-            if not claimed:
-                return False
-            mail = OutgoingMail.objects.select_related("registration__event").get(pk=mail_id)
-            build_message(mail=mail).send()
+        mail = OutgoingMail.objects.select_related("registration__event").get(pk=mail_id)
+        build_message(mail=mail).send()
     except Exception as exc:
-        OutgoingMail.objects.filter(pk=mail_id, sent_at=None).update(
-            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:500]
+        OutgoingMail.objects.filter(pk=mail_id, sent_at=None, claimed_until=lease).update(
+            claimed_until=None, last_error=f"{type(exc).__name__}: {exc}"[:500]
         )
         raise
+    OutgoingMail.objects.filter(pk=mail_id, sent_at=None).update(
+        sent_at=timezone.now(), claimed_until=None
+    )
     return True
 
 
@@ -111,10 +134,12 @@ def mails_retry_failed(*, event: Event, mail_ids: Iterable[int] | None = None) -
 
 
 def mail_sweep(*, grace_seconds: int = 60, limit: int = 500) -> int:
-    """Re-queue mails still unsent after their due time; returns how many were queued."""
-    cutoff = timezone.now() - dt.timedelta(seconds=grace_seconds)
+    """Re-queue mails still unsent after their due time, and claims whose lease ran out;
+    returns how many were queued."""
+    now = timezone.now()
+    cutoff = now - dt.timedelta(seconds=grace_seconds)
     due = list(
-        OutgoingMail.objects.filter(sent_at=None, due_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS)
+        OutgoingMail.objects.filter(_claimable(now), due_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS)
         .order_by("due_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -12,6 +12,7 @@ from registration.models import Question, Registration
 from registration.services.common import (
     _STATUS_MAIL,
     EDITABLE_FIELDS,
+    EVENT_OVER_MESSAGE,
     SEAT_HOLDING,
     BulkResult,
     Kind,
@@ -19,6 +20,7 @@ from registration.services.common import (
     Status,
     _has_free_seat,
     _lock_event,
+    event_is_over,
 )
 from registration.services.outbox import mail_queue
 from registration.services.signup import _save_answers
@@ -38,8 +40,13 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
 
 
 def _promote_waitlisted(*, event: Event, exclude: Iterable[int] = ()) -> list[Registration]:
-    """Give freed seats to the waiting list in arrival order. The event must be locked."""
-    promoted = []
+    """Give freed seats to the waiting list in arrival order. The event must be locked.
+
+    Nobody is promoted once the event is over: a seat freed then is of no use to anyone.
+    """
+    promoted: list[Registration] = []
+    if event_is_over(event=event):
+        return promoted
     waiting = event.registrations.filter(status=Status.WAITLISTED, anonymised_at=None).exclude(
         pk__in=list(exclude)
     )
@@ -125,7 +132,12 @@ def registrations_apply(*, registration_ids: Iterable[int], action: str) -> Bulk
 
 
 def registration_cancel(*, registration: Registration) -> bool:
-    """The participant cancels; their seat goes to the waiting list."""
+    """The participant cancels; their seat goes to the waiting list.
+
+    Refused with RegistrationError (code ``over``) once the event is over.
+    """
+    if event_is_over(event=registration.event):
+        raise RegistrationError(EVENT_OVER_MESSAGE, code="over")
     result = registrations_apply(registration_ids=[registration.pk], action="cancel")
     registration.refresh_from_db()
     return result.changed == 1
@@ -161,10 +173,15 @@ def registration_update_details(
     answers: Mapping[Question, str | list[str]] | None = None,
     **fields,
 ) -> Registration:
-    """A participant corrects their details (not their email, not their status)."""
+    """A participant corrects their details (not their email, not their status).
+
+    Refused with RegistrationError (code ``over``) once the event is over.
+    """
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    if event_is_over(event=registration.event):
+        raise RegistrationError(EVENT_OVER_MESSAGE, code="over")
     with transaction.atomic():
         for name, value in fields.items():
             setattr(registration, name, value.strip() if isinstance(value, str) else value)

@@ -16,15 +16,18 @@ from reports.services.builds import (
 from reports.services.common import MAX_ATTEMPTS, MissingTranslations, TransientBuildError
 from reports.services.content import report_get_or_create
 from reports.services.publishing import (
+    SHARE_MAIL_MAX_ATTEMPTS,
     report_build_publish,
     report_build_revoke,
     report_build_send_share_email,
     report_builds_sweep_share_emails,
     report_share_url,
+    share_mail_send,
 )
 
 __all__ = [
     "MAX_ATTEMPTS",
+    "SHARE_MAIL_MAX_ATTEMPTS",
     "MissingTranslations",
     "TransientBuildError",
     "report_build_claim",
@@ -40,4 +43,5 @@ __all__ = [
     "report_render",
     "report_render_context",
     "report_share_url",
+    "share_mail_send",
 ]

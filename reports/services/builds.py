@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -22,7 +23,7 @@ from django_countries import countries
 
 from reports import selectors
 from reports.charts import COUNTRY_BARS
-from reports.models import Report, ReportBuild
+from reports.models import BUILD_TOO_LONG, Report, ReportBuild
 from reports.pdf import GENERATED_BASE_URL, render_pdf
 from reports.services.common import MAX_ATTEMPTS, MissingTranslations, TransientBuildError
 from reports.services.content import report_get_or_create
@@ -101,7 +102,12 @@ def _owned(build_id: int, attempt: int):
 
 @contextmanager
 def _heartbeat(build_id: int, attempt: int):
-    """Touch ``heartbeat_at`` every few seconds while the (blocking) render runs."""
+    """Touch ``heartbeat_at`` every few seconds while the (blocking) render runs.
+
+    A failed beat (the database restarting, a dropped connection) is logged and the next one
+    tried: a heartbeat that stopped at the first error would let the sweeper start a second
+    attempt beside a render that is still alive.
+    """
     stop = threading.Event()
     interval = settings.REPORT_BUILD_HEARTBEAT_SECONDS
 
@@ -110,9 +116,11 @@ def _heartbeat(build_id: int, attempt: int):
 
         try:
             while not stop.wait(interval):
-                _owned(build_id, attempt).update(heartbeat_at=timezone.now())
-        except DatabaseError:
-            logger.warning("report build %s: heartbeat failed", build_id, exc_info=True)
+                try:
+                    _owned(build_id, attempt).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    logger.warning("report build %s: heartbeat failed", build_id, exc_info=True)
+                    connection.close()  # a broken connection is opened again by the next beat
         finally:
             connection.close()
 
@@ -232,6 +240,8 @@ def report_build_run(*, build_id: int) -> ReportBuild | None:
     def progress(value: int) -> None:
         _owned(build_id, attempt).update(progress=value, heartbeat_at=timezone.now())
 
+    name = build.storage_name(attempt=attempt)
+    stored = ""
     try:
         with _heartbeat(build_id, attempt):
             rendered, fallbacks = report_render(
@@ -241,34 +251,61 @@ def report_build_run(*, build_id: int) -> ReportBuild | None:
                 progress=progress,
             )
         progress(90)
-        name = build.storage_name()
-        # Deterministic name: a retry replaces the file of an earlier attempt, never adds one.
+        # The name is this attempt's: a leftover of the same attempt is replaced, never kept.
         if default_storage.exists(name):
             default_storage.delete(name)
         stored = default_storage.save(name, ContentFile(rendered.content))
+        owned = _owned(build_id, attempt).update(
+            status=ReportBuild.Status.SUCCEEDED,
+            progress=100,
+            finished_at=timezone.now(),
+            file=stored,
+            size=len(rendered.content),
+            pages=rendered.pages,
+            sha256=hashlib.sha256(rendered.content).hexdigest(),
+            fallback_fields="\n".join(fallbacks),
+        )
+    except SoftTimeLimitExceeded:
+        _discard(stored)
+        _fail_owned(build_id, attempt, BUILD_TOO_LONG)
+        raise
     except (DatabaseError, OSError) as exc:
+        _discard(stored)
         reason = f"{type(exc).__name__}: {exc}"
         if attempt < MAX_ATTEMPTS and _owned(build_id, attempt).update(
             status=ReportBuild.Status.QUEUED, error=reason[:2000], progress=0
         ):
             raise TransientBuildError(reason) from exc
-        report_build_fail(build_id=build_id, reason=reason)
+        _fail_owned(build_id, attempt, reason)
         raise
     except Exception as exc:
-        report_build_fail(build_id=build_id, reason=f"{type(exc).__name__}: {exc}")
+        _discard(stored)
+        _fail_owned(build_id, attempt, f"{type(exc).__name__}: {exc}")
         raise
-    _owned(build_id, attempt).update(
-        status=ReportBuild.Status.SUCCEEDED,
-        progress=100,
-        finished_at=timezone.now(),
-        file=stored,
-        size=len(rendered.content),
-        pages=rendered.pages,
-        sha256=hashlib.sha256(rendered.content).hexdigest(),
-        fallback_fields="\n".join(fallbacks),
-    )
+    if not owned:
+        # Superseded: the sweeper gave the build to a later attempt (or failed it) while this
+        # one rendered. Only the owning attempt's file may stay.
+        logger.warning("report build %s: attempt %s was superseded", build_id, attempt)
+        _discard(stored)
+        return None
     build.refresh_from_db()
     return build
+
+
+def _discard(name: str) -> None:
+    """Delete a file this attempt wrote and will not own."""
+    if name:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("could not delete %s", name, exc_info=True)
+
+
+def _fail_owned(build_id: int, attempt: int, reason: str) -> int:
+    """Fail the build only while this attempt still owns it."""
+    return _owned(build_id, attempt).update(
+        status=ReportBuild.Status.FAILED, error=reason[:2000], finished_at=timezone.now()
+    )
 
 
 def report_build_fail(*, build_id: int, reason: str) -> int:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reports.models import ReportBuild
+from reports.models import ReportBuild, ShareMail
 from reports.services.content import report_get_or_create
 
 logger = logging.getLogger(__name__)
@@ -59,19 +61,63 @@ def report_share_url(*, build: ReportBuild) -> str:
     )
 
 
+SHARE_MAIL_MAX_ATTEMPTS = 3
+# Longer than one SMTP exchange can last (EMAIL_TIMEOUT per socket operation).
+SHARE_MAIL_LEASE_SECONDS = 300
+
+
 def report_build_send_share_email(*, build_id: int) -> int:
-    """Mail the share link to the report's distribution list, once. Returns messages sent."""
+    """Mail the share link to the report's distribution list. Returns messages sent now.
+
+    The list is turned into one row per address (once: the due flag is claimed by a
+    conditional update), then each row is sent on its own (``share_mail_send``): an address
+    that fails is retried by the sweeper up to its cap, the others are not mailed again.
+    """
     with transaction.atomic():
         claimed = ReportBuild.objects.filter(
             pk=build_id, share_email_due=True, share_token__isnull=False
-        ).update(share_email_due=False)
+        ).update(share_email_due=False, share_emailed_at=timezone.now())
         if not claimed:
             return 0
         build = ReportBuild.objects.select_related("event", "report").get(pk=build_id)
         report = build.report or report_get_or_create(event=build.event)
-        recipients = report.distribution_addresses()
-        if not recipients:
-            return 0
+        ShareMail.objects.bulk_create(
+            [ShareMail(build=build, address=a) for a in report.distribution_addresses()],
+            ignore_conflicts=True,
+        )
+    sent = 0
+    pending = ShareMail.objects.filter(build_id=build_id, sent_at=None, failed_at=None)
+    for mail_id in pending.values_list("pk", flat=True):
+        try:
+            sent += share_mail_send(mail_id=mail_id)
+        except Exception:
+            # Recorded on the row; the sweeper tries that address again.
+            logger.warning("share mail %s failed", mail_id, exc_info=True)
+    return sent
+
+
+def share_mail_send(*, mail_id: int) -> bool:
+    """Send one recipient's share link: claim (lease), send outside any transaction, record.
+
+    At least once, as the registration outbox (``registration.services.outbox.mail_send``):
+    a worker dying between the mail server's answer and the record leaves the row to be sent
+    again once its lease has run out. Returns False when the row was not ours to send.
+    """
+    from django.core.mail import get_connection
+
+    now = timezone.now()
+    lease = now + dt.timedelta(seconds=SHARE_MAIL_LEASE_SECONDS)
+    claimed = (
+        ShareMail.objects.filter(_share_mail_due(now), pk=mail_id)
+        .filter(build__share_token__isnull=False)
+        .update(claimed_until=lease, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    row = ShareMail.objects.select_related("build__event", "build__report").get(pk=mail_id)
+    try:
+        build = row.build
+        report = build.report or report_get_or_create(event=build.event)
         with translation.override(build.language):
             title = report.text("title", build.language) or build.event.title
             subject = _("Report: %(title)s") % {"title": title}
@@ -80,18 +126,36 @@ def report_build_send_share_email(*, build_id: int) -> int:
                 {"title": title, "event": build.event, "url": report_share_url(build=build)},
             )
         # One message per address (Bcc would hide nothing from a mis-set list, To would expose it).
-        messages = [
-            EmailMessage(subject=subject, body=body, to=[address]) for address in recipients
-        ]
-        from django.core.mail import get_connection
+        get_connection().send_messages([EmailMessage(subject=subject, body=body, to=[row.address])])
+    except Exception as exc:
+        gave_up = row.attempts >= SHARE_MAIL_MAX_ATTEMPTS
+        ShareMail.objects.filter(pk=mail_id, sent_at=None, claimed_until=lease).update(
+            claimed_until=None,
+            last_error=f"{type(exc).__name__}: {exc}"[:500],
+            failed_at=timezone.now() if gave_up else None,
+        )
+        raise
+    ShareMail.objects.filter(pk=mail_id, sent_at=None).update(
+        sent_at=timezone.now(), claimed_until=None
+    )
+    return True
 
-        sent = get_connection().send_messages(messages) or 0
-        ReportBuild.objects.filter(pk=build_id).update(share_emailed_at=timezone.now())
-    return sent
+
+def _share_mail_due(now) -> Q:
+    return Q(sent_at=None, failed_at=None, attempts__lt=SHARE_MAIL_MAX_ATTEMPTS) & (
+        Q(claimed_until=None) | Q(claimed_until__lt=now)
+    )
+
+
+def _queue_share_mail(mail_id: int) -> None:
+    from reports.tasks import send_share_mail
+
+    send_share_mail.delay(mail_id=mail_id)
 
 
 def report_builds_sweep_share_emails() -> int:
-    """Re-queue share emails still due (the broker was down when publishing)."""
+    """Re-queue share emails still due: mailings not yet fanned out (the broker was down when
+    publishing) and single recipients whose last try failed. Returns how many were queued."""
     due = list(
         ReportBuild.objects.filter(share_email_due=True, share_token__isnull=False).values_list(
             "pk", flat=True
@@ -99,4 +163,11 @@ def report_builds_sweep_share_emails() -> int:
     )
     for pk in due:
         _queue_share_email(pk)
-    return len(due)
+    retry = list(
+        ShareMail.objects.filter(_share_mail_due(timezone.now()), build__share_token__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:500]
+    )
+    for pk in retry:
+        _queue_share_mail(pk)
+    return len(due) + len(retry)

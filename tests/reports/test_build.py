@@ -31,7 +31,7 @@ def test_build_run_stores_pdf_with_its_facts():
     result = services.report_build_run(build_id=build.pk)
     assert result.status == ReportBuild.Status.SUCCEEDED
     assert (result.progress, result.attempts) == (100, 1)
-    assert result.file.name == f"reports/{event.slug}/report-{build.pk}-en.pdf"
+    assert result.file.name == f"reports/{event.slug}/report-{build.pk}-en-a1.pdf"
     content = default_storage.open(result.file.name).read()
     reader = PdfReader(io.BytesIO(content))
     assert len(reader.pages) == result.pages
@@ -59,7 +59,7 @@ def test_build_runs_once_even_if_the_task_is_delivered_twice():
     build.refresh_from_db()
     assert build.attempts == 1
     folder = f"reports/{build.event.slug}"
-    assert default_storage.listdir(folder)[1] == [f"report-{build.pk}-en.pdf"]
+    assert default_storage.listdir(folder)[1] == [f"report-{build.pk}-en-a1.pdf"]
 
 
 def test_build_claim_only_once():

@@ -161,8 +161,8 @@ def _kill_worker_mid_build(env: dict[str, str], tmp_path: Path) -> None:
     build.refresh_from_db()
     log = (tmp_path / "worker-2.log").read_text()
     assert (build.status, build.attempts, build.error) == ("succeeded", 2, ""), log
-    # One file, under the build's deterministic name, matching its recorded checksum.
-    assert default_storage.listdir(f"reports/{event.slug}")[1] == [f"report-{build_id}-en.pdf"]
+    # One file, the second attempt's (the killed one wrote none), matching its checksum.
+    assert default_storage.listdir(f"reports/{event.slug}")[1] == [f"report-{build_id}-en-a2.pdf"]
     content = default_storage.open(build.file.name).read()
     assert hashlib.sha256(content).hexdigest() == build.sha256
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
@@ -184,3 +184,31 @@ def test_worker_killed_mid_build_is_recovered_by_the_sweeper_redis_broker(redis_
     redis.Redis.from_url(redis_url).flushdb()
     env = production_env(CELERY_BROKER_URL=redis_url, **KILL_ENV)
     _kill_worker_mid_build(env, tmp_path)
+
+
+def test_worker_past_the_soft_time_limit_records_the_plain_reason(tmp_path):
+    env = production_env(
+        CELERY_BROKER_URL="filesystem://",
+        VAR_DIR=str(tmp_path / "var"),
+        REPORT_BUILD_SOFT_TIME_LIMIT="2",
+        REPORT_BUILD_TIME_LIMIT="60",
+    )
+    event = _big_report_event(f"time-limit-{tmp_path.name}")  # renders for far longer than 2 s
+    worker = start_worker(env=env, log_path=tmp_path / "worker.log")
+    try:
+        result = manage(
+            "build_report", event.slug, "--wait", "--timeout", "90", "--allow-fallback", env=env
+        )
+    finally:
+        stop(worker)
+    log = (tmp_path / "worker.log").read_text()
+    build = ReportBuild.objects.get(event=event)
+    assert (build.status, build.error, build.file.name) == (
+        "failed",
+        "The build took too long.",
+        "",
+    ), log
+    assert result.returncode == 1
+    assert "The build took too long." in result.stderr
+    folder = f"reports/{event.slug}"
+    assert not default_storage.exists(folder) or default_storage.listdir(folder)[1] == []

@@ -80,8 +80,10 @@ def world(settings):
     revoked.refresh_from_db()
     revoked_token = revoked.share_token
     report_services.report_build_revoke(build=revoked)
+    photo = default_storage.save("agenda/people/matrix.png", ContentFile(b"\x89PNG\r\n\x1a\n"))
     token = registration_token(registration=registration)
     return {
+        "photo": photo,
         "event": event, "session": session, "registration": registration, "token": token,
         "question": question, "report": report, "build": build,
         "share": build.share_token, "revoked_share": revoked_token,
@@ -108,6 +110,8 @@ def matrix(w) -> dict[str, tuple[str, dict]]:
         "session ics": (f"/events/{e}/sessions/{s}.ics", every(200)),
         "session of unpublished event": (f"/events/draft/sessions/{s}/", every(404)),
         "health": ("/health/", every(200)),
+        "speaker photo": (f"/media/{w['photo']}", every(200)),
+        "report PDF under /media/ (never public)": (f"/media/{w['build'].file.name}", every(404)),
         "set language (a GET changes nothing)": ("/i18n/setlang/", every(HOME)),
         "login": ("/accounts/login/", per_role(200, HOME, HOME, HOME, HOME, HOME)),
         "signup": ("/accounts/signup/", per_role(200, HOME, HOME, HOME, HOME, HOME)),
@@ -228,7 +232,7 @@ def _project_urls() -> set[str]:
 
 
 COVERED = {
-    "home", "event_detail", "health", "set_language",
+    "home", "event_detail", "health", "set_language", "public_media",
     "registration:register", "registration:done", "registration:mine", "registration:manage",
     "registration:edit", "registration:cancel", "registration:erase", "registration:calendar",
     "agenda:agenda_ics", "agenda:agenda_json", "agenda:speakers", "agenda:session_detail",

@@ -4,74 +4,27 @@ back, every mail that was due is sent, once."""
 from __future__ import annotations
 
 import datetime as dt
-import email
-import shutil
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
-import redis
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.utils import timezone
 
 from registration.models import OutgoingMail, Registration
 from tests.factories import EventFactory, UserFactory
 from tests.trust.http import Browser
-from tests.utils import manage, production_env, start_web, start_worker, stop
+from tests.utils import (
+    delivered_recipients,
+    manage,
+    production_env,
+    start_web,
+    start_worker,
+    stop,
+)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 SIGN_UPS = 6
-
-
-class OwnRedis:
-    """A Redis server of this test's own, which the test stops and starts again."""
-
-    def __init__(self, port: int, folder: Path):
-        self.port, self.folder, self.process = port, folder, None
-        self.url = f"redis://127.0.0.1:{port}/0"
-
-    def start(self):
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.fail("redis-server is not installed", pytrace=False)
-        self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
-        for _ in range(100):
-            try:
-                if client.ping():
-                    return
-            except redis.ConnectionError:
-                time.sleep(0.1)
-        pytest.fail("the test's own Redis did not start", pytrace=False)
-
-    def stop(self):
-        if self.process:
-            stop(self.process)
-            self.process = None
-
-
-@pytest.fixture
-def own_redis(tmp_path, unused_port):
-    server = OwnRedis(unused_port, tmp_path)
-    server.start()
-    yield server
-    server.stop()
-
-
-def _delivered(mail_dir: Path) -> list[str]:
-    """Recipients of every message the file backend wrote, one entry per message."""
-    recipients = []
-    for path in sorted(mail_dir.glob("*.log")):
-        for chunk in path.read_text().split("-" * 79):
-            if chunk.strip():
-                recipients.append(email.message_from_string(chunk.strip())["To"])
-    return recipients
 
 
 def test_sign_ups_survive_a_broker_outage_and_mails_go_out_once(
@@ -146,4 +99,5 @@ def test_sign_ups_survive_a_broker_outage_and_mails_go_out_once(
 
     worker_log = (tmp_path / "worker.log").read_text()
     assert OutgoingMail.objects.filter(sent_at=None).count() == 0, worker_log
-    assert sorted(_delivered(mail_dir)) == sorted(f"outage{n}@example.org" for n in range(SIGN_UPS))
+    expected = sorted(f"outage{n}@example.org" for n in range(SIGN_UPS))
+    assert sorted(delivered_recipients(mail_dir)) == expected

@@ -1,0 +1,78 @@
+"""Mails are sent outside any transaction, under a lease: a slow mail server blocks nobody."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from registration import services
+from registration.models import OutgoingMail
+from tests.factories import RegistrationFactory
+from tests.utils import manage, production_env
+
+Kind = OutgoingMail.Kind
+
+
+@pytest.mark.django_db
+def test_claim_takes_one_row_and_leaves_a_bystander_untouched():
+    row = services.mail_queue(registration=RegistrationFactory(), kind=Kind.APPROVED)
+    bystander = services.mail_queue(registration=RegistrationFactory(), kind=Kind.APPROVED)
+    assert services.mail_send(mail_id=row.pk) is True
+    row.refresh_from_db()
+    bystander.refresh_from_db()
+    assert (row.attempts, row.claimed_until, row.sent_at is not None) == (1, None, True)
+    assert (bystander.attempts, bystander.claimed_until, bystander.sent_at) == (0, None, None)
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_live_lease_is_left_alone_and_expired_lease_is_taken_up_by_the_sweeper():
+    now = timezone.now()
+    live = services.mail_queue(registration=RegistrationFactory(), kind=Kind.APPROVED)
+    expired = services.mail_queue(registration=RegistrationFactory(), kind=Kind.APPROVED)
+    # Both claimed by a worker once; the first is still being sent, the second's worker died.
+    OutgoingMail.objects.filter(pk=live.pk).update(
+        attempts=1, claimed_until=now + dt.timedelta(minutes=4), due_at=now - dt.timedelta(hours=1)
+    )
+    OutgoingMail.objects.filter(pk=expired.pk).update(
+        attempts=1, claimed_until=now - dt.timedelta(seconds=1), due_at=now - dt.timedelta(hours=1)
+    )
+    assert services.mail_send(mail_id=live.pk) is False
+    assert services.mail_sweep() == 1  # the expired claim only, sent at once (eager tasks)
+    live.refresh_from_db()
+    expired.refresh_from_db()
+    assert (live.attempts, live.sent_at) == (1, None)
+    assert (expired.attempts, expired.claimed_until, expired.sent_at is not None) == (2, None, True)
+    assert [m.to for m in mail.outbox] == [[expired.registration.email]]
+
+
+def test_sign_up_on_sqlite_is_not_blocked_by_a_stalled_mail_server(tmp_path):
+    """On the embedded SQLite database, a transaction around the SMTP exchange would hold the
+    write lock for the whole exchange: the sign-up would wait 20 s and fail."""
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        VAR_DIR=str(tmp_path),
+        CELERY_BROKER_URL="filesystem://",
+        EMAIL_URL="smtp://127.0.0.1:1",  # the probe points it at its stalled server
+        EMAIL_TIMEOUT="6",
+    )
+    migrated = manage("migrate", "-v", "0", env=env, timeout=300)
+    assert migrated.returncode == 0, migrated.stderr
+    result = manage(
+        "shell", "-v", "0", "-c", "import tests.registration.slow_smtp_probe", env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome["sign_up"] == "ok", outcome
+    assert outcome["sign_up_seconds"] < 2, outcome
+    # The claim was committed before the exchange began: visible to the other connection.
+    assert outcome["claimed_during_send"] == [1, True], outcome
+    # The stalled exchange timed out (smtplib: "Connection unexpectedly closed: timed out"):
+    # the lease is released for the sweeper.
+    assert outcome["send_error"] == "SMTPServerDisconnected", outcome
+    assert outcome["after_failure"] == [1, None, True], outcome
+    assert outcome["bystander"] == [0, None, None, ""], outcome

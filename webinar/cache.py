@@ -1,0 +1,92 @@
+"""Redis as Django's cache, failing open when Redis is down or silent.
+
+docker-compose.yml puts the cache and the broker on one Redis server. Nothing the cache holds
+must be needed to serve a page: sign-up and login rate limits, cached agenda exports, allauth's
+locks. So while Redis is unreachable the cache behaves like an empty one that forgets every
+write (``get`` gives the default, ``add`` succeeds, ``incr`` starts from nothing), and the
+process logs one warning per outage instead of answering 500.
+
+After a failure the cache is not asked again for ``RETRY_AFTER_SECONDS``: with Redis accepting
+connections and never answering, only the first request of each process in that window waits
+for the socket timeout (settings ``REDIS_CACHE_OPTIONS``), the others go on at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import redis
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 10.0
+
+T = TypeVar("T")
+
+# Per process and server: the cache object itself is made again for every thread.
+_down_until: dict[str, float] = {}
+_lock = threading.Lock()
+
+
+class FailOpenRedisCache(RedisCache):
+    """RedisCache whose failures degrade to "nothing cached" with a warning in the log."""
+
+    def _guard(self, call: Callable[[], T], fallback: T) -> T:
+        location = str(self._servers)
+        if time.monotonic() < _down_until.get(location, 0.0):
+            return fallback
+        try:
+            return call()
+        except redis.RedisError as exc:
+            with _lock:
+                was_up = time.monotonic() >= _down_until.get(location, 0.0)
+                _down_until[location] = time.monotonic() + RETRY_AFTER_SECONDS
+            if was_up:
+                logger.warning(
+                    "cache unavailable (%s: %s): rate limits and cached pages are off; "
+                    "trying again in %.0f s",
+                    type(exc).__name__,
+                    exc,
+                    RETRY_AFTER_SECONDS,
+                )
+            return fallback
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        return self._guard(lambda: RedisCache.add(self, key, value, timeout, version), True)
+
+    def get(self, key, default=None, version=None) -> Any:
+        return self._guard(lambda: RedisCache.get(self, key, default, version), default)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
+        self._guard(lambda: RedisCache.set(self, key, value, timeout, version), None)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        return self._guard(lambda: RedisCache.touch(self, key, timeout, version), False)
+
+    def delete(self, key, version=None) -> bool:
+        return self._guard(lambda: RedisCache.delete(self, key, version), False)
+
+    def get_many(self, keys, version=None) -> dict:
+        return self._guard(lambda: RedisCache.get_many(self, keys, version), {})
+
+    def has_key(self, key, version=None) -> bool:
+        return self._guard(lambda: RedisCache.has_key(self, key, version), False)
+
+    def incr(self, key, delta=1, version=None) -> int:
+        # As if the key had just been created: a rate limit counts this attempt as the first.
+        return self._guard(lambda: RedisCache.incr(self, key, delta, version), delta)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list:
+        return self._guard(lambda: RedisCache.set_many(self, data, timeout, version), [])
+
+    def delete_many(self, keys, version=None) -> None:
+        self._guard(lambda: RedisCache.delete_many(self, keys, version), None)
+
+    def clear(self) -> bool:
+        return self._guard(lambda: RedisCache.clear(self), False)
