@@ -118,15 +118,16 @@ def mail_send(*, mail_id: int) -> bool:
 def mails_retry_failed(*, event: Event, mail_ids: Iterable[int] | None = None) -> int:
     """Send again an event's mails that failed (the organiser fixed the address or the server):
     their error is cleared, they are due now, and they are queued after commit."""
-    failed = OutgoingMail.objects.filter(registration__event=event, sent_at=None).exclude(
-        last_error=""
-    )
+    # Not one a worker is sending right now (a live lease): it would go twice.
+    failed = OutgoingMail.objects.filter(
+        _claimable(timezone.now()), registration__event=event
+    ).exclude(last_error="")
     if mail_ids is not None:
         failed = failed.filter(pk__in=list(mail_ids))
     with transaction.atomic():
         ids = list(failed.select_for_update(of=("self",)).values_list("pk", flat=True))
         OutgoingMail.objects.filter(pk__in=ids, sent_at=None).update(
-            attempts=0, last_error="", due_at=timezone.now()
+            attempts=0, last_error="", due_at=timezone.now(), claimed_until=None
         )
         for pk in ids:
             transaction.on_commit(lambda pk=pk: _queue_send(pk), robust=True)

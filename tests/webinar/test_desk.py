@@ -145,7 +145,15 @@ def test_desk_resends_failed_mails_only(client, organiser, manual_event):
         registration=reg, kind="received", due_at=now, sent_at=now, attempts=1
     )
     queued = OutgoingMail.objects.create(registration=reg, kind="reminder", due_at=now)
-    assert event_desk(event=manual_event).mails == {"sent": 1, "failed": 1, "queued": 1}
+    in_flight = OutgoingMail.objects.create(
+        registration=reg,
+        kind="custom",
+        due_at=now,
+        attempts=2,
+        last_error="timeout",
+        claimed_until=now + dt.timedelta(minutes=5),  # a worker is sending it again now
+    )
+    assert event_desk(event=manual_event).mails == {"sent": 1, "failed": 2, "queued": 1}
     client.force_login(organiser)
     response = client.post(desk_url(manual_event), {"action": "resend_failed"})
     assert response.status_code == 302
@@ -154,7 +162,9 @@ def test_desk_resends_failed_mails_only(client, organiser, manual_event):
     queued.refresh_from_db()
     assert (failed.attempts, failed.last_error, failed.sent_at) == (0, "", None)
     assert (sent.attempts, sent.sent_at) == (1, now)
-    assert event_desk(event=manual_event).mails == {"sent": 1, "failed": 0, "queued": 2}
+    in_flight.refresh_from_db()
+    assert (in_flight.attempts, in_flight.last_error) == (2, "timeout")
+    assert event_desk(event=manual_event).mails == {"sent": 1, "failed": 1, "queued": 2}
 
 
 def test_signups_per_day_in_the_event_zone_with_empty_days():
