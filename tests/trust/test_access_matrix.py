@@ -249,3 +249,56 @@ def test_every_admin_model_is_in_the_matrix(world):
     labels = {f"/admin/{m._meta.app_label}/{m._meta.model_name}/" for m in admin.site._registry}
     urls = {url for url, _answers in matrix(world).values()}
     assert sorted(labels - urls) == []
+
+
+def _snapshot(w) -> dict:
+    """Every row of this series, as stored: what an action of another team must not change."""
+    from django.forms.models import model_to_dict
+
+    from registration.models import OutgoingMail, Question, Registration
+    from reports.models import Report
+    from sessions.models import Session
+    from webinar.models import Event, Series
+
+    models = (Series, Event, Session, Registration, Question, OutgoingMail, Report, ReportBuild)
+    return {
+        model.__name__: [model_to_dict(row) for row in model.objects.order_by("pk")]
+        for model in models
+    }
+
+
+def test_other_series_organiser_acts_on_nothing_of_this_series(client, world, other_organiser):
+    """Every admin action, posted by the other series' organiser with this series' rows ticked
+    (and with "select all"), changes nothing and shows nothing of this series."""
+    from registration.models import Registration
+
+    RegistrationFactory(event=world["event"], status=Registration.Status.PENDING)
+    client.force_login(other_organiser)
+    before = _snapshot(world)
+    answers = {}
+    for model, model_admin in admin.site._registry.items():
+        rows = list(model_admin.model._default_manager.values_list("pk", flat=True))
+        request = type("R", (), {"user": other_organiser, "GET": {}, "POST": {}})()
+        actions = model_admin.get_actions(request)
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for name in actions:
+            for select_across in ("0", "1"):
+                response = client.post(
+                    url,
+                    {
+                        "action": name,
+                        "_selected_action": rows,
+                        "select_across": select_across,
+                        "index": "0",
+                    },
+                )
+                body = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                )
+                shown = [t for t in _this_series_rows(world) if t.encode() in body]
+                answers[f"{url} {name} {select_across}"] = (
+                    response.status_code in (200, 302, 403) and not shown
+                ) or (response.status_code, shown)
+    assert answers == dict.fromkeys(answers, True)
+    assert _snapshot(world) == before
+    assert len(answers) >= 2 * 15  # the registrations' eleven, the builds' four, and the rest
