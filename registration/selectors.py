@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from registration.models import LANGUAGES, Category, OutgoingMail, Question, Registration, Sex
+from webinar.locale import collation_key
 from webinar.models import Event
 
 
@@ -185,9 +186,11 @@ def event_desk(*, event: Event, today: dt.date | None = None) -> EventDesk:
         ]
     )
     by_country_rows = breakdown("country")
+    # Most first; equal counts in the reader's alphabetical order ("Égypte" beside "Érythrée").
+    name_key = collation_key(translation.get_language() or "en")
     by_country = sorted(
         ((str(countries.name(code)) or code, n) for code, n in by_country_rows.items() if code),
-        key=lambda row: (-row[1], row[0]),
+        key=lambda row: (-row[1], name_key(row[0])),
     )
     interpretation = breakdown("interpretation_language")
     interpretation_choices = [("", _("None")), *LANGUAGES]

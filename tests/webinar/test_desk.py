@@ -243,3 +243,13 @@ def test_admin_index_lists_the_team_events_with_their_desks(client, organiser, o
     client.force_login(other_organiser)
     page = client.get("/admin/").content.decode()
     assert "Niamey workshop" not in page and f'href="{desk_url(theirs)}"' not in page
+
+
+def test_desk_countries_of_equal_count_in_the_reader_alphabet(manual_event):
+    from django.utils import translation
+
+    for code in ("ER", "EG", "ZM"):  # Érythrée, Égypte, Zambie
+        RegistrationFactory(event=manual_event, country=code)
+    with translation.override("fr"):
+        desk = event_desk(event=manual_event)
+    assert desk.by_country == [("Égypte", 1), ("Érythrée", 1), ("Zambie", 1)]
