@@ -233,8 +233,9 @@ class AttendanceUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Attendance report"),
         help_text=_(
-            "Zoom webinar attendee report or Zoom meeting participants (CSV), or Microsoft "
-            "Teams attendance report (the .csv Teams downloads). At most 5 MB."
+            "Zoom webinar attendee report or meeting participants (CSV), Microsoft Teams "
+            "attendance report (CSV or XLSX, in any language) or Teams' older attendance list. "
+            "At most 5 MB. A second report for the same event adds to the first."
         ),
     )
 
@@ -256,3 +257,22 @@ class AttendanceUploadForm(forms.Form):
                 % {"size": round(upload.size / 1_000_000, 1)}
             )
         return upload
+
+
+class AttendanceClearForm(forms.Form):
+    """A fresh start: forget every attendance import of an event."""
+
+    event = forms.ModelChoiceField(label=_("Event"), queryset=None)
+    confirm = forms.BooleanField(
+        label=_("Yes, forget every attendance import of this event and mark everyone absent"),
+        required=True,
+    )
+
+    def __init__(self, *args, events=None, **kwargs):
+        from webinar.models import Event
+
+        kwargs.setdefault("prefix", "clear")
+        super().__init__(*args, **kwargs)
+        # The events the organiser's teams work on (the admin passes them).
+        events = Event.objects.all() if events is None else events
+        self.fields["event"].queryset = events.order_by("-starts_at")

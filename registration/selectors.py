@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q, QuerySet
@@ -126,6 +127,33 @@ def user_registrations(*, user) -> QuerySet[Registration]:
     )
 
 
+def event_attendance_minutes_required(*, event: Event) -> int:
+    """Minutes a registrant must have attended to count, by the event's rule."""
+    if event.attendance_rule == Event.AttendanceRule.MINUTES:
+        return event.attendance_threshold
+    length = (event.ends_at - event.starts_at).total_seconds() / 60
+    return math.ceil(length * event.attendance_threshold / 100)
+
+
+def attended_condition(*, event: Event) -> Q:
+    """Registrations that count as having attended: enough minutes by the event's rule, or
+    marked attended by an organiser without minutes (a phone-in, a room of colleagues)."""
+    required = event_attendance_minutes_required(event=event)
+    return Q(minutes_attended__gte=required) | Q(attended=True, minutes_attended=None)
+
+
+def event_attendees(*, event: Event) -> QuerySet[Registration]:
+    """Who attended the event by its rule: for the desk, the report's figures, certificates."""
+    return Registration.objects.filter(attended_condition(event=event), event=event)
+
+
+def registration_attended(*, registration: Registration) -> bool:
+    event = registration.event
+    if registration.minutes_attended is None:
+        return registration.attended
+    return registration.minutes_attended >= event_attendance_minutes_required(event=event)
+
+
 # --- The event desk ---------------------------------------------------------------------------
 
 DESK_LIST_LIMIT = 50  # pending approvals shown on the desk; the rest are in the registration list
@@ -165,8 +193,9 @@ def event_desk(*, event: Event, today: dt.date | None = None) -> EventDesk:
     registrations = Registration.objects.filter(event=event)
     totals = registrations.aggregate(
         **{value: Count("pk", filter=Q(status=value)) for value in status.values},
-        attended_total=Count("pk", filter=Q(attended=True)),
-        minutes_average=Avg("minutes_attended", filter=Q(attended=True)),
+        # Attended by the event's rule (enough minutes, or marked by an organiser).
+        attended_total=Count("pk", filter=attended_condition(event=event)),
+        minutes_average=Avg("minutes_attended", filter=attended_condition(event=event)),
     )
     counts = {value: totals[value] for value in status.values}
     taken = counts[status.APPROVED] + counts[status.PENDING]
