@@ -253,3 +253,24 @@ def test_desk_countries_of_equal_count_in_the_reader_alphabet(manual_event):
     with translation.override("fr"):
         desk = event_desk(event=manual_event)
     assert desk.by_country == [("Égypte", 1), ("Érythrée", 1), ("Zambie", 1)]
+
+
+def test_desk_after_the_event_counts_attendance_by_its_rule(client, organiser):
+    start = timezone.now() - dt.timedelta(days=2)
+    event = EventFactory(
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=120),
+        attendance_rule=Event.AttendanceRule.MINUTES,
+        attendance_threshold=30,
+    )
+    RegistrationFactory(event=event, minutes_attended=90)
+    RegistrationFactory(event=event, minutes_attended=30)
+    RegistrationFactory(event=event, minutes_attended=10)  # too little: not counted
+    RegistrationFactory(event=event, attended=True)  # marked by an organiser, no minutes
+    RegistrationFactory(event=event)
+    desk = event_desk(event=event)
+    assert (desk.attended, desk.minutes_attended) == (3, 60)
+    client.force_login(organiser)
+    page = client.get(desk_url(event)).content.decode()
+    assert "<dt>Attended</dt><dd>3</dd>" in page
+    assert "No PDF has been built yet." in page
