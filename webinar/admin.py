@@ -1,12 +1,16 @@
+from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from sessions.admin import EventAgendaAdminMixin, SessionInline
+from webinar.admin_access import JoinDetailsMixin, log_admin_action
 from webinar.admin_desk import EventDeskMixin
 from webinar.admin_forms import AdminFormsMixin, short_title_column
 from webinar.admin_teams import TeamScopedMixin
@@ -66,6 +70,7 @@ class SeriesAdmin(TeamScopedMixin, AdminFormsMixin, MissingTranslationsMixin, Tr
 class EventAdmin(
     EventDeskMixin,
     TeamScopedMixin,
+    JoinDetailsMixin,
     EventAgendaAdminMixin,
     AdminFormsMixin,
     MissingTranslationsMixin,
@@ -97,4 +102,26 @@ class EventAdmin(
     def desk_link(self, obj) -> str:
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:webinar_event_desk", args=[obj.pk]), _("Desk")
+        )
+
+
+# allauth's own admin for addresses: its one action declared no permission and left no trace.
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(AllauthEmailAddressAdmin):
+    actions = ["make_verified"]
+
+    @admin.action(
+        description=_("Mark selected email addresses as verified"), permissions=["change"]
+    )
+    def make_verified(self, request, queryset):
+        unverified = list(queryset.filter(verified=False))
+        super().make_verified(request, queryset)
+        verified = EmailAddress.objects.filter(
+            pk__in=[address.pk for address in unverified], verified=True
+        )
+        log_admin_action(
+            request, objects=verified, message=gettext("Marked as verified by an admin action.")
         )
