@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
@@ -27,11 +26,9 @@ from webinar.admin_access import log_admin_action
 from webinar.admin_forms import AdminFormsMixin, short_title_column, zone_note
 from webinar.admin_teams import TeamScopedMixin
 from webinar.content_i18n import MissingTranslationsMixin
+from webinar.languages import language_autonym
 from webinar.models import Event
 from webinar.teams import scope_to_user
-
-PLAN_SALT = "registration.attendance-plan"
-PLAN_MAX_AGE = 3600
 
 
 class AnswerInline(admin.TabularInline):
@@ -49,7 +46,7 @@ class OutgoingMailInline(admin.TabularInline):
     model = OutgoingMail
     extra = 0
     fields = ["kind", "subject", "due_at", "sent_at", "attempts", "last_error"]
-    readonly_fields = fields
+    readonly_fields = ["kind", "subject", "due_at", "sent_at", "attempts", "last_error"]
     can_delete = False
     ordering = ["-created_at"]
 
@@ -383,7 +380,7 @@ class RegistrationAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
         )
         rows = exports.export_rows(registrations=queryset, questions=questions, typed=fmt == "xlsx")
         if fmt == "xlsx":
-            response = HttpResponse(
+            response: HttpResponse | StreamingHttpResponse = HttpResponse(
                 exports.xlsx_bytes(rows),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
@@ -447,10 +444,9 @@ class RegistrationAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         plans = selectors.interpretation_plans(events=self._events(request))
-        labels = dict(Registration._meta.get_field("interpretation_language").choices)
         for plan in plans:
             plan["rows"] = [
-                (labels.get(code, code), approved, waiting)
+                (language_autonym(code), approved, waiting)
                 for code, (approved, waiting) in plan["languages"].items()
             ]
         context = {
@@ -472,10 +468,9 @@ class RegistrationAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
         here = reverse("admin:registration_registration_import")
         if request.method == "POST" and "plan" in request.POST:
             try:
-                plan = signing.loads(request.POST["plan"], salt=PLAN_SALT, max_age=PLAN_MAX_AGE)
-                plan["rows"]  # a preview signed before this layout of plan: upload again
-            except (signing.BadSignature, KeyError, TypeError):
-                messages.error(request, _("The preview has expired; upload the file again."))
+                plan = services.attendance_plan_read(token=request.POST["plan"])
+            except services.AttendancePlanExpired as exc:
+                messages.error(request, str(exc))
                 return redirect(here)
             event = get_object_or_404(self._events(request), pk=plan["event"])
             confirmed = {int(i) for i in request.POST.getlist("confirm") if i.isdigit()}
@@ -538,8 +533,8 @@ class RegistrationAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
                     {
                         "event": event,
                         "plan": plan,
-                        "signed_plan": signing.dumps(
-                            plan.payload(event=event), salt=PLAN_SALT, compress=True
+                        "signed_plan": services.attendance_plan_sign(
+                            payload=plan.payload(event=event)
                         ),
                     }
                 )
@@ -550,7 +545,6 @@ class RegistrationAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(TeamScopedMixin, AdminFormsMixin, MissingTranslationsMixin, TranslationAdmin):
-    translated_fields = ("label", "help_text")
     list_display = [
         "label",
         short_title_column("event", gettext_lazy("event"), ordering="event__starts_at"),

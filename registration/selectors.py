@@ -12,9 +12,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from registration.models import LANGUAGES, Category, OutgoingMail, Question, Registration, Sex
+from registration.models import Category, OutgoingMail, Question, Registration, Sex
+from webinar.languages import autonym_choices
 from webinar.locale import collation_key
-from webinar.models import Event
+from webinar.models import Event, User
 
 
 def event_questions(*, event: Event) -> list[Question]:
@@ -50,26 +51,6 @@ def registration_status_counts(*, registrations: QuerySet[Registration]) -> dict
     for row in registrations.order_by().values("status").annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
     return counts
-
-
-def event_interpretation_plan(*, event: Event) -> list[dict]:
-    """Per language: how many approved participants asked for interpretation into it."""
-    rows = (
-        event.registrations.filter(status=Registration.Status.APPROVED)
-        .exclude(interpretation_language="")
-        .values("interpretation_language")
-        .annotate(participants=Count("pk"))
-        .order_by("interpretation_language")
-    )
-    labels = dict(Registration._meta.get_field("interpretation_language").choices)
-    return [
-        {
-            "language": row["interpretation_language"],
-            "label": labels.get(row["interpretation_language"], row["interpretation_language"]),
-            "participants": row["participants"],
-        }
-        for row in rows
-    ]
 
 
 def interpretation_plans(
@@ -118,7 +99,7 @@ def interpretation_plans(
     ]
 
 
-def user_registrations(*, user) -> QuerySet[Registration]:
+def user_registrations(*, user: User) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(anonymised_at=None)
         .filter(Q(user=user) | Q(email__iexact=user.email))
@@ -222,7 +203,7 @@ def event_desk(*, event: Event, today: dt.date | None = None) -> EventDesk:
         key=lambda row: (-row[1], name_key(row[0])),
     )
     interpretation = breakdown("interpretation_language")
-    interpretation_choices = [("", _("None")), *LANGUAGES]
+    interpretation_choices = [("", _("None")), *autonym_choices()]
 
     mails = OutgoingMail.objects.filter(registration__event=event).aggregate(
         sent=Count("pk", filter=Q(sent_at__isnull=False)),
@@ -250,7 +231,7 @@ def event_desk(*, event: Event, today: dt.date | None = None) -> EventDesk:
         by_category=_labelled(breakdown("category"), Category.choices),
         by_country=by_country,
         by_sex=_labelled(breakdown("sex"), Sex.choices),
-        by_language=_labelled(breakdown("language"), LANGUAGES),
+        by_language=_labelled(breakdown("language"), autonym_choices()),
         by_interpretation=_labelled(interpretation, interpretation_choices),
         mails=mails,
         failed_mails=failed_mails,

@@ -2,24 +2,22 @@ from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from registration import services as registration_services
 from sessions.admin import EventAgendaAdminMixin, SessionInline
 from webinar.admin_access import JoinDetailsMixin, log_admin_action
 from webinar.admin_desk import EventDeskMixin
 from webinar.admin_forms import AdminFormsMixin, short_title_column
+from webinar.admin_options import HTTPS_URL_FIELDS
 from webinar.admin_teams import TeamScopedMixin
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event, Organisation, Series, User
 from webinar.templatetags.desk import event_local_start
-
-# Links typed without a scheme are taken as https (Django 6's default, chosen now).
-HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(User)
@@ -48,7 +46,6 @@ class OrganisationAdmin(AdminFormsMixin, admin.ModelAdmin):
 
 @admin.register(Series)
 class SeriesAdmin(TeamScopedMixin, AdminFormsMixin, MissingTranslationsMixin, TranslationAdmin):
-    translated_fields = ("title", "description")
     list_display = ["title", "slug", "missing_translations"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["organisers", "partners", "team"]
@@ -76,7 +73,6 @@ class EventAdmin(
     MissingTranslationsMixin,
     TranslationAdmin,
 ):
-    translated_fields = ("title", "summary", "description", "objectives", "region")
     # Fits a 1366 px screen; the rest is on the event's page and its desk.
     list_display = [
         "title",
@@ -103,6 +99,13 @@ class EventAdmin(
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:webinar_event_desk", args=[obj.pk]), _("Desk")
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # A raised capacity gives its seats to the waiting list now, not at the next
+            # cancellation (same transaction: the mails go once the change is committed).
+            registration_services.event_fill_free_seats(event_id=obj.pk)
 
 
 # allauth's own admin for addresses: its one action declared no permission and left no trace.

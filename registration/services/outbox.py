@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -27,31 +27,14 @@ def mail_queue(
     kind: str,
     subject: str = "",
     body: str = "",
-    dedupe_key: str = "",
-    due_at: dt.datetime | None = None,
-) -> OutgoingMail | None:
-    """Record a mail to send, and queue its sending once the transaction commits.
+) -> OutgoingMail:
+    """Record a mail to send now, and queue its sending once the transaction commits.
 
-    Returns None when a mail with the same ``dedupe_key`` already exists for the registrant.
+    (Reminders, which are keyed to be recorded once, are written by ``reminders_schedule``.)
     """
-    row = OutgoingMail(
-        registration=registration,
-        kind=kind,
-        subject=subject,
-        body=body,
-        dedupe_key=dedupe_key,
-        due_at=due_at or timezone.now(),
+    mail = OutgoingMail.objects.create(
+        registration=registration, kind=kind, subject=subject, body=body, due_at=timezone.now()
     )
-    if dedupe_key:
-        # Only a keyed mail can collide; the savepoint keeps the caller's transaction usable.
-        try:
-            with transaction.atomic():
-                row.save(force_insert=True)
-        except IntegrityError:
-            return None
-    else:
-        row.save(force_insert=True)
-    mail = row
     mail_id = mail.pk
     transaction.on_commit(lambda: _queue_send(mail_id), robust=True)
     return mail
@@ -150,7 +133,7 @@ def mail_sweep(*, grace_seconds: int = 60, limit: int = 500) -> int:
 
 
 def reminder_offsets() -> list[dt.timedelta]:
-    hours = getattr(settings, "REGISTRATION_REMINDER_OFFSETS_HOURS", [24, 1])
+    hours = settings.REGISTRATION_REMINDER_OFFSETS_HOURS
     return [dt.timedelta(hours=h) for h in hours]
 
 
@@ -193,5 +176,10 @@ def reminders_schedule(*, now: dt.datetime | None = None) -> int:
                 kind=Kind.REMINDER, sent_at=None, due_at__lte=now
             ).values_list("pk", flat=True)
         )
-        transaction.on_commit(lambda: [_queue_send(pk) for pk in ids], robust=True)
+
+        def queue_all() -> None:
+            for pk in ids:
+                _queue_send(pk)
+
+        transaction.on_commit(queue_all, robust=True)
     return created
