@@ -389,9 +389,12 @@ def _user():
 
 
 def _series():
-    from tests.factories import SeriesFactory
+    from tests.factories import SeriesFactory, default_series
 
-    return SeriesFactory()
+    # A series the test series' team works on too (the other series' organiser does not).
+    series = SeriesFactory()
+    series.team.set(default_series().team.all())
+    return series
 
 
 def _person():
