@@ -337,11 +337,11 @@ class AttendanceUploadForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, events=None, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["event"]).queryset = Event.objects.order_by(
-            "-starts_at"
-        )
+        # The events the organiser's teams work on (the admin passes them).
+        events = Event.objects.all() if events is None else events
+        cast(forms.ModelChoiceField, self.fields["event"]).queryset = events.order_by("-starts_at")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -364,9 +364,9 @@ class AttendanceClearForm(forms.Form):
         required=True,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, events=None, **kwargs):
         kwargs.setdefault("prefix", "clear")
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["event"]).queryset = Event.objects.order_by(
-            "-starts_at"
-        )
+        # The events the organiser's teams work on (the admin passes them).
+        events = Event.objects.all() if events is None else events
+        cast(forms.ModelChoiceField, self.fields["event"]).queryset = events.order_by("-starts_at")

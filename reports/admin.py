@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from reports import selectors, services
 from reports.models import Finding, Recommendation, Report, ReportBuild, SessionSummary
 from webinar.admin_access import ADDITION, log_admin_action
+from webinar.admin_forms import AdminFormsMixin
+from webinar.admin_teams import TeamScopedChoicesMixin, TeamScopedMixin
 from webinar.content_i18n import model_translated_fields
 from webinar.languages import LANGUAGE_CODES, autonym_choices, language_name
 
@@ -25,7 +27,7 @@ def _language_fieldsets(fields: tuple[str, ...]) -> list:
     ]
 
 
-class _EventSessionsInline(admin.StackedInline):
+class _EventSessionsInline(TeamScopedChoicesMixin, AdminFormsMixin, admin.StackedInline):
     extra = 0
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -47,7 +49,7 @@ class FindingInline(_EventSessionsInline):
     fields = ["challenge_type", "programme_area", "session", *_in_each_language("text")]
 
 
-class RecommendationInline(admin.StackedInline):
+class RecommendationInline(AdminFormsMixin, admin.StackedInline):
     model = Recommendation
     extra = 0
     fields = [
@@ -66,7 +68,7 @@ class BuildRequestForm(forms.Form):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
     list_display = ["__str__", "event", "status", "updated_at"]
     list_filter = ["status"]
     search_fields = [*_in_each_language("title"), "event__title"]
@@ -174,7 +176,9 @@ class ReportAdmin(admin.ModelAdmin):
 
     def build_view(self, request, pk: int):
         """The "Build PDF" button: choose a language, see what is not translated, build."""
-        report: Report = get_object_or_404(Report.objects.select_related("event"), pk=pk)
+        report: Report = get_object_or_404(
+            self.get_queryset(request).select_related("event"), pk=pk
+        )
         if not (
             self.has_view_permission(request, report)
             and request.user.has_perm("reports.add_reportbuild")
@@ -242,19 +246,10 @@ class ReportBuildAddForm(forms.ModelForm):
 
 
 @admin.register(ReportBuild)
-class ReportBuildAdmin(admin.ModelAdmin):
-    list_display = [
-        "pk",
-        "event",
-        "language",
-        "status",
-        "progress",
-        "pages",
-        "size",
-        "created_at",
-        "is_shared",
-    ]
-    list_filter = ["status", "language", "event"]
+class ReportBuildAdmin(TeamScopedMixin, admin.ModelAdmin):
+    # Fits a 1366 px screen; progress, pages and size are on the build's page.
+    list_display = ["pk", "event", "language", "status", "created_at", "is_shared"]
+    list_filter = ["status", "language", ("event", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["event"]
     readonly_fields = [
         "event",

@@ -390,3 +390,8 @@ def report_annex_participants(*, event: Event) -> QuerySet:
 
 def report_builds_for_report(*, report: Report) -> QuerySet[ReportBuild]:
     return ReportBuild.objects.filter(report=report).select_related("requested_by")
+
+
+def event_latest_report_build(*, event: Event) -> ReportBuild | None:
+    """The event's most recent PDF build (any language), for the organisers' desk."""
+    return ReportBuild.objects.filter(event=event).order_by("-created_at", "-pk").first()

@@ -103,11 +103,22 @@ class Series(models.Model):
     partners = models.ManyToManyField(
         Organisation, blank=True, related_name="series_supported", verbose_name=_("partners")
     )
+    # The organisers and rapporteurs who work on this series: in the admin they see and change
+    # this series' events, registrations, agenda and reports, and no other series' (staff with
+    # the "every series" permission see all).
+    team = models.ManyToManyField(
+        "webinar.User",
+        blank=True,
+        related_name="series_teams",
+        verbose_name=_("team"),
+        help_text=_("Organisers and rapporteurs who work on this series."),
+    )
 
     class Meta:
         ordering = ["title"]
         verbose_name = _("series")
         verbose_name_plural = _("series")
+        permissions = [("view_all_series", _("Can see and change every series"))]
 
     def __str__(self) -> str:
         return self.title

@@ -49,7 +49,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, which it extends
-    "django.contrib.admin",
+    "webinar.admin_site.WebinarAdminConfig",  # django.contrib.admin, with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -306,6 +306,8 @@ REPORT_PDF_VARIANT = env.str("REPORT_PDF_VARIANT", default="pdf/a-3a")
 
 # The public address, for links in mails (self-service pages, shared reports). Production
 # must set it, or mails carry localhost links.
+# The name organisers see in the admin's header (default: a translated "Policy webinars").
+SITE_NAME = env.str("SITE_NAME", default="")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 REGISTRATION_REMINDER_OFFSETS_HOURS = env.list(
     "REGISTRATION_REMINDER_OFFSETS_HOURS", cast=float, default=[24, 1]

@@ -34,6 +34,7 @@ from registration.services.outbox import (
     mail_queue,
     mail_send,
     mail_sweep,
+    mails_retry_failed,
     reminder_offsets,
     reminders_schedule,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "mail_queue",
     "mail_send",
     "mail_sweep",
+    "mails_retry_failed",
     "register",
     "registration_cancel",
     "registration_erase",

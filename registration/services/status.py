@@ -99,7 +99,7 @@ def registrations_apply(*, registration_ids: Iterable[int], action: str) -> Bulk
     """
     if action not in ACTIONS:
         raise ValueError(action)
-    changed = skipped = 0
+    changed = skipped = full_waitlisted = full_other = 0
     changed_ids: list[int] = []
     promoted_ids: list[int] = []
     ids = list(registration_ids)
@@ -111,10 +111,13 @@ def registrations_apply(*, registration_ids: Iterable[int], action: str) -> Bulk
             event = _lock_event(event_id)
             rows = Registration.objects.filter(pk__in=ids, event=event).order_by("created_at", "pk")
             for registration in rows:
+                was = registration.status
                 try:
                     done = _apply(registration, event, action)
                 except RegistrationError:
                     done = False
+                    full_waitlisted += was == Status.WAITLISTED
+                    full_other += was != Status.WAITLISTED
                 changed += done
                 skipped += not done
                 if done:
@@ -129,6 +132,8 @@ def registrations_apply(*, registration_ids: Iterable[int], action: str) -> Bulk
         skipped=skipped,
         changed_ids=tuple(changed_ids),
         promoted_ids=tuple(promoted_ids),
+        full_waitlisted=full_waitlisted,
+        full_other=full_other,
     )
 
 
