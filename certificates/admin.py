@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from certificates import services
 from certificates.models import Certificate, CertificateBatch, CertificateLog, CertificateSettings
 from webinar.admin_access import log_admin_action
+from webinar.admin_teams import TeamScopedMixin
 
 if TYPE_CHECKING:
     _AdminBase = admin.ModelAdmin
@@ -51,7 +52,7 @@ class EventCertificatesAdminMixin(_AdminBase):
 
 
 @admin.register(CertificateSettings)
-class CertificateSettingsAdmin(admin.ModelAdmin):
+class CertificateSettingsAdmin(TeamScopedMixin, admin.ModelAdmin):
     list_display = ["event", "signatory_name", "signatory_title_en"]
     list_select_related = ["event"]
     search_fields = ["event__title", "signatory_name"]
@@ -80,7 +81,7 @@ class CertificateLogInline(admin.TabularInline):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(TeamScopedMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "display_name",
@@ -189,7 +190,7 @@ class CertificateAdmin(admin.ModelAdmin):
 
 
 @admin.register(CertificateBatch)
-class CertificateBatchAdmin(admin.ModelAdmin):
+class CertificateBatchAdmin(TeamScopedMixin, admin.ModelAdmin):
     list_display = ["pk", "event", "status", "done", "total", "created_at", "status_page"]
     list_filter = ["status", "event"]
     list_select_related = ["event"]

@@ -17,6 +17,7 @@ from reports.views import staff_permission_required
 from webinar.http import client_address
 from webinar.locale import format_date
 from webinar.models import Event
+from webinar.teams import scope_to_user
 
 
 @require_GET
@@ -62,9 +63,9 @@ def _batch_payload(batch: CertificateBatch) -> dict:
 @never_cache
 @staff_permission_required("certificates.view_certificatebatch")
 def batch_status(request, pk: int):
-    batch = get_object_or_404(
-        CertificateBatch.objects.select_related("event", "requested_by"), pk=pk
-    )
+    # Another series' batch is not there for its organisers.
+    batches = scope_to_user(CertificateBatch.objects.all(), user=request.user)
+    batch = get_object_or_404(batches.select_related("event", "requested_by"), pk=pk)
     if request.GET.get("format") == "json":
         return JsonResponse(_batch_payload(batch))
     return render(
@@ -83,7 +84,7 @@ def batch_status(request, pk: int):
 @never_cache
 @staff_permission_required("certificates.download_certificate")
 def event_zip(request, slug: str):
-    event = get_object_or_404(Event, slug=slug)
+    event = get_object_or_404(scope_to_user(Event.objects.all(), user=request.user), slug=slug)
     response = StreamingHttpResponse(
         services.certificates_zip_chunks(event=event), content_type="application/zip"
     )
