@@ -92,7 +92,12 @@ class CertificateAdmin(TeamScopedMixin, admin.ModelAdmin):
         "is_valid",
         "has_pdf",
     ]
-    list_filter = ["event", "kind", "language", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        ("event", admin.RelatedOnlyFieldListFilter),
+        "kind",
+        "language",
+        ("revoked_at", admin.EmptyFieldListFilter),
+    ]
     list_select_related = ["event"]
     search_fields = ["number", "name", "institution"]
     readonly_fields = [
@@ -192,7 +197,7 @@ class CertificateAdmin(TeamScopedMixin, admin.ModelAdmin):
 @admin.register(CertificateBatch)
 class CertificateBatchAdmin(TeamScopedMixin, admin.ModelAdmin):
     list_display = ["pk", "event", "status", "done", "total", "created_at", "status_page"]
-    list_filter = ["status", "event"]
+    list_filter = ["status", ("event", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["event"]
     readonly_fields = [
         "event",
