@@ -7,7 +7,7 @@ serves the project's static files and, from memory, this render's QR code and si
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -20,11 +20,15 @@ from django.utils.translation import gettext as _
 from certificates.images import signature_format
 from certificates.models import Certificate, CertificateSettings
 from reports.pdf import GENERATED_BASE_URL, render_pdf
+from webinar.languages import LANGUAGE_CODES
 from webinar.locale import format_date
 from webinar.models import Event
 
 if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
+
+
+LOGO_MAX_BYTES = 4 * 1024 * 1024
 
 
 def verification_url(*, number: str) -> str:
@@ -48,14 +52,48 @@ class Signatory:
     name: str
     titles: dict[str, str]
     signature: tuple[bytes, str] | None
-    organisers: tuple[str, ...] = ()
+    # {language: organisers' names}; {language: (key in ``images``, organisation's name)}.
+    organisers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    logos: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    images: dict[str, tuple[bytes, str]] = field(default_factory=dict)
 
     @classmethod
     def for_event(cls, event: Event) -> Signatory:
-        organisers = tuple(str(o) for o in event.series.organisers.all())
+        series = event.series
+        people = [*series.organisers.all(), *series.partners.all()]
+        organisers = {}
+        for code in LANGUAGE_CODES:
+            with translation.override(code):
+                organisers[code] = tuple(str(o) for o in series.organisers.all())
+        images: dict[str, tuple[bytes, str]] = {}
+        logos = []
+        for organisation in people:
+            key = f"logo-{organisation.pk}"
+            if not organisation.logo or key in images:
+                continue
+            try:
+                with default_storage.open(str(organisation.logo.name), "rb") as handle:
+                    content = handle.read(LOGO_MAX_BYTES + 1)
+            except OSError:
+                continue  # the name is printed without its logo
+            if len(content) <= LOGO_MAX_BYTES:  # checked and re-encoded as PNG at upload
+                images[key] = (content, "image/png")
+                logos.append(key)
+        named = {}
+        for code in LANGUAGE_CODES:
+            with translation.override(code):
+                names = {f"logo-{o.pk}": str(o) for o in people}
+            named[code] = tuple((key, names[key]) for key in logos)
         row = CertificateSettings.objects.filter(event=event).first()
         if row is None:
-            return cls(name="", titles={}, signature=None, organisers=organisers)
+            return cls(
+                name="",
+                titles={},
+                signature=None,
+                organisers=organisers,
+                logos=named,
+                images=images,
+            )
         signature = None
         if row.signature:
             with default_storage.open(str(row.signature.name), "rb") as handle:
@@ -65,7 +103,12 @@ class Signatory:
             signature = (content, content_type)
         titles = {code: row.signatory_title(code) for code, _name in settings.LANGUAGES}
         return cls(
-            name=row.signatory_name, titles=titles, signature=signature, organisers=organisers
+            name=row.signatory_name,
+            titles=titles,
+            signature=signature,
+            organisers=organisers,
+            logos=named,
+            images=images,
         )
 
 
@@ -104,7 +147,8 @@ def certificate_render_context(*, certificate: Certificate, signatory: Signatory
         "event_date": format_date(event.starts_at, language=language, zone=event.time_zone),
         "hours": hours_text(certificate.minutes, language),
         "issued_on": format_date(certificate.issued_at, language=language, zone=event.time_zone),
-        "organisers": signatory.organisers,
+        "organisers": signatory.organisers.get(language, ()),
+        "logos": signatory.logos.get(language, ()),
         "signatory_name": signatory.name,
         "signatory_title": signatory.titles.get(language, ""),
         "has_signature": signatory.signature is not None,
@@ -122,6 +166,7 @@ def certificate_html(*, certificate: Certificate, signatory: Signatory) -> str:
 def certificate_generated(*, certificate: Certificate, signatory: Signatory) -> dict:
     """The images this page loads from memory: its QR code and the signature."""
     generated = {"qr.svg": (qr_svg(verification_url(number=certificate.number)), "image/svg+xml")}
+    generated.update(signatory.images)
     if signatory.signature is not None:
         generated["signature"] = signatory.signature
     return generated

@@ -274,3 +274,27 @@ def test_signature_images_are_checked_before_decoding():
     with pytest.raises(ValidationError) as bomb:
         validate_signature(io.BytesIO(big.getvalue()))
     assert bomb.value.messages == ["The signature image has too many pixels."]
+
+
+def test_partner_logos_are_printed_with_their_names_as_alternative_text(past_event, attendees):
+    from django.core.files.base import ContentFile
+
+    from webinar.models import Organisation
+
+    centre = Organisation.objects.create(name="Centre (fictional)", acronym="CF")
+    centre.logo.save("centre.png", ContentFile(png_bytes(200, 80)))
+    past_event.series.organisers.add(centre)
+    services.certificates_issue(event=past_event)
+    signatory = services.Signatory.for_event(past_event)
+    assert signatory.logos["fr"] == ((f"logo-{centre.pk}", "Centre (fictional) (CF)"),)
+    certificate = Certificate.objects.select_related("event__series").get(
+        registration=attendees["amina"]
+    )
+    html = services.certificate_html(certificate=certificate, signatory=signatory)
+    assert f'src="https://report-static.invalid/generated/logo-{centre.pk}"' in html
+    content = services.certificate_pdf(certificate=certificate, signatory=signatory)
+    page = PdfReader(io.BytesIO(content)).pages[0]
+    images = [
+        name for name, obj in page["/Resources"]["/XObject"].items() if obj["/Subtype"] == "/Image"
+    ]
+    assert len(images) == 1  # the logo (the QR code is vector)
