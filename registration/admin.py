@@ -57,25 +57,30 @@ class OutgoingMailInline(admin.TabularInline):
         return False
 
 
+def log_status_change(request, *, result: services.BulkResult, label) -> None:
+    """The admin log of a status change: who changed whom to what, and who got a freed seat."""
+    changed = Registration.objects.filter(pk__in=result.changed_ids)
+    for status, status_label in Registration.Status.choices:
+        log_admin_action(
+            request,
+            objects=changed.filter(status=status),
+            message=_("Admin action “%(action)s”: the status is now “%(status)s”.")
+            % {"action": label, "status": status_label},
+        )
+    log_admin_action(
+        request,
+        objects=Registration.objects.filter(pk__in=result.promoted_ids),
+        message=_("Given a seat from the waiting list, freed by the admin action “%(action)s”.")
+        % {"action": label},
+    )
+
+
 def _bulk(action: str, label):
     def run(modeladmin, request, queryset):
         result = services.registrations_apply(
             registration_ids=list(queryset.values_list("pk", flat=True)), action=action
         )
-        changed = Registration.objects.filter(pk__in=result.changed_ids)
-        for status, status_label in Registration.Status.choices:
-            log_admin_action(
-                request,
-                objects=changed.filter(status=status),
-                message=_("Admin action “%(action)s”: the status is now “%(status)s”.")
-                % {"action": label, "status": status_label},
-            )
-        log_admin_action(
-            request,
-            objects=Registration.objects.filter(pk__in=result.promoted_ids),
-            message=_("Given a seat from the waiting list, freed by the admin action “%(action)s”.")
-            % {"action": label},
-        )
+        log_status_change(request, result=result, label=label)
         level = messages.SUCCESS if not result.skipped else messages.WARNING
         modeladmin.message_user(request, status_change_message(action=action, result=result), level)
 

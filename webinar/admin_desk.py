@@ -18,18 +18,24 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from registration import selectors as registration_selectors
 from registration import services as registration_services
+from registration.admin import log_status_change
 from registration.messages import status_change_message
 from registration.models import Registration
 from reports import selectors as report_selectors
 from webinar import locale
 from webinar.charts import bar_chart
 
-DESK_ACTIONS = ("approve", "waitlist", "reject")
+# The desk's one-click buttons, labelled in the admin log as the registration list's actions.
+DESK_ACTIONS = {
+    "approve": gettext_lazy("Approve"),
+    "waitlist": gettext_lazy("Move to the waiting list"),
+    "reject": gettext_lazy("Reject"),
+}
 TOP_COUNTRIES = 15
 
 
@@ -129,6 +135,7 @@ class EventDeskMixin(_AdminBase):
             result = registration_services.registrations_apply(
                 registration_ids=[registration.pk], action=action
             )
+            log_status_change(request, result=result, label=DESK_ACTIONS[action])
             level = messages.SUCCESS if result.changed else messages.WARNING
             messages.add_message(
                 request, level, status_change_message(action=action, result=result)

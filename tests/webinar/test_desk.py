@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -82,6 +83,22 @@ def test_desk_reject_gives_the_freed_seat_to_the_waiting_list(client, organiser)
     assert statuses == [Status.REJECTED, Status.APPROVED, Status.WAITLISTED]
     page = client.get(desk_url(event)).content.decode()
     assert "Rejected 1 registration. 1 on the waiting list got the freed seat." in page
+
+
+def test_desk_status_changes_are_in_the_admin_log(client, organiser):
+    event = EventFactory(capacity=1, approval_mode=Event.ApprovalMode.AUTOMATIC)
+    regs = _fill(event, approved=1, waitlisted=2)
+    seated, promoted = regs["approved"][0], regs["waitlisted"][0]
+    client.force_login(organiser)
+    client.post(desk_url(event), {"registration": seated.pk, "action": "reject"})
+    entries = {
+        int(e.object_id): e.change_message
+        for e in LogEntry.objects.filter(user=organiser).order_by("pk")
+    }
+    assert entries == {
+        seated.pk: "Admin action “Reject”: the status is now “Rejected”.",
+        promoted.pk: "Given a seat from the waiting list, freed by the admin action “Reject”.",
+    }
 
 
 def test_desk_approve_on_a_full_event_says_so(client, organiser):
