@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from allauth.account.models import EmailAddress
 
 from registration.models import Registration
 from tests.e2e.conftest import ARTIFACTS, axe_violations
@@ -53,11 +54,14 @@ def demo_organiser(demo):
 
 
 def _login(page, base_url: str, user) -> None:
-    page.goto(f"{base_url}/admin/login/")
-    login = page.locator("#id_username, input[name=login]").first
-    login.fill(user.email)
+    # The admin's login is the site's login, which wants a verified address.
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    page.goto(f"{base_url}/admin/login/")  # sends the visitor to the site's own login
+    page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", getattr(user, "demo_password", PASSWORD))
-    page.locator("form [type=submit]").first.click()
+    page.click("main form button[type=submit]")
     page.wait_for_url(f"{base_url}/admin/")
 
 

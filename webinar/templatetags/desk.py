@@ -20,7 +20,7 @@ def event_local_start(event) -> str:
     date = locale.format_date(event.starts_at, language=language, zone=zone)
     time = locale.format_time(event.starts_at, language=language, zone=zone)
     name = locale.zone_name(zone, language=language, at=event.starts_at)
-    return f"{date}, {time} ({name})"
+    return f"{date}{locale.list_separator(language)}{time} ({name})"
 
 
 @register.filter
