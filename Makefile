@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check pytest bench install clean messages audit
+.PHONY: run test lint check pytest bench install clean messages audit mutation
 
 $(STAMP): pyproject.toml package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -28,6 +28,10 @@ test: install
 
 bench: install
 	@bash scripts/bench.sh
+
+# Mutation testing of the registration rules (about an hour on two cores; not part of `make test`).
+mutation: install
+	@bash scripts/mutation.sh
 
 # Refresh the French and Arabic catalogues from the code (then translate what is new).
 messages: install
