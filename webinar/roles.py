@@ -35,6 +35,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "recommendation": ALL,
             "reportbuild": ("add", "view", "download", "publish"),
         },
+        "delegations": {"delegation": ALL},
     },
     RAPPORTEURS: {
         "webinar": {"series": ("view",), "event": ("view",), "organisation": ("view",)},
