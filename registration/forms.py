@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import functools
 
 from django import forms
@@ -207,10 +208,18 @@ class DetailsForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
         label_blank_choices(self)
         self.fields["sex"].choices = [c for c in self.fields["sex"].choices if c[0]]
         self.add_questions(list(questions), answers)
+        if not self.instance.consent_processing:
+            # A delegation's nominee was registered by their focal point: they give their
+            # own consent when they complete their details.
+            self.fields["consent_processing"] = copy.deepcopy(
+                RegistrationForm.base_fields["consent_processing"]
+            )
 
     def service_kwargs(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["answers"] = self.cleaned_answers()
+        if "consent_processing" in self.fields:
+            data["consent_processing"] = self.cleaned_data["consent_processing"]
         return data
 
 

@@ -5,39 +5,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('delegations', '0001_initial'),
-        ('registration', '0005_outbox_lease'),
+        ("delegations", "0001_initial"),
+        ("registration", "0005_outbox_lease"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outgoingmail',
-            name='delegation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='mails', to='delegations.delegation', verbose_name='delegation'),
+            model_name="outgoingmail",
+            name="delegation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="mails",
+                to="delegations.delegation",
+                verbose_name="delegation",
+            ),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='delegation',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='nominees', to='delegations.delegation', verbose_name='nominated by'),
+            model_name="registration",
+            name="delegation",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="nominees",
+                to="delegations.delegation",
+                verbose_name="nominated by",
+            ),
         ),
         migrations.AlterField(
-            model_name='outgoingmail',
-            name='kind',
-            field=models.CharField(choices=[('received', 'Registration received (pending approval)'), ('approved', 'Approved'), ('waitlisted', 'Waiting list'), ('promoted', 'Promoted from the waiting list'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled'), ('reminder', 'Reminder'), ('already_registered', 'Already registered'), ('custom', 'Custom message'), ('nominated', 'Nominated by a delegation'), ('invitation', "Invitation to a delegation's focal point"), ('nomination_reminder', 'Reminder to nominate')], max_length=20, verbose_name='kind'),
+            model_name="outgoingmail",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("received", "Registration received (pending approval)"),
+                    ("approved", "Approved"),
+                    ("waitlisted", "Waiting list"),
+                    ("promoted", "Promoted from the waiting list"),
+                    ("rejected", "Rejected"),
+                    ("cancelled", "Cancelled"),
+                    ("reminder", "Reminder"),
+                    ("already_registered", "Already registered"),
+                    ("custom", "Custom message"),
+                    ("nominated", "Nominated by a delegation"),
+                    ("invitation", "Invitation to a delegation's focal point"),
+                    ("nomination_reminder", "Reminder to nominate"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='outgoingmail',
-            name='registration',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='mails', to='registration.registration', verbose_name='registration'),
+            model_name="outgoingmail",
+            name="registration",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="mails",
+                to="registration.registration",
+                verbose_name="registration",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outgoingmail',
-            constraint=models.UniqueConstraint(condition=models.Q(('dedupe_key', ''), _negated=True), fields=('delegation', 'dedupe_key'), name='outgoingmail_delegation_once_per_key'),
+            model_name="outgoingmail",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("dedupe_key", ""), _negated=True),
+                fields=("delegation", "dedupe_key"),
+                name="outgoingmail_delegation_once_per_key",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outgoingmail',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('delegation__isnull', False), ('registration__isnull', True)), models.Q(('delegation__isnull', True), ('registration__isnull', False)), _connector='OR'), name='outgoingmail_one_recipient'),
+            model_name="outgoingmail",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("delegation__isnull", False), ("registration__isnull", True)),
+                    models.Q(("delegation__isnull", True), ("registration__isnull", False)),
+                    _connector="OR",
+                ),
+                name="outgoingmail_one_recipient",
+            ),
         ),
     ]

@@ -101,7 +101,9 @@ def mail_send(*, mail_id: int) -> bool:
     if not claimed:
         return False
     try:
-        mail = OutgoingMail.objects.select_related("registration__event").get(pk=mail_id)
+        mail = OutgoingMail.objects.select_related(
+            "registration__event", "registration__delegation", "delegation__event"
+        ).get(pk=mail_id)
         build_message(mail=mail).send()
     except Exception as exc:
         OutgoingMail.objects.filter(pk=mail_id, sent_at=None, claimed_until=lease).update(

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('webinar', '0003_content_languages'),
+        ("webinar", "0003_content_languages"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='admission',
-            field=models.CharField(choices=[('open', 'Open: anyone signs up'), ('mixed', 'Mixed: public sign-up for the seats delegations do not hold'), ('invitation_only', 'By invitation only: delegations nominate')], default='open', help_text="Mixed and invitation-only events hold each delegation's unfilled quota until its nomination deadline.", max_length=20, verbose_name='admission'),
+            model_name="event",
+            name="admission",
+            field=models.CharField(
+                choices=[
+                    ("open", "Open: anyone signs up"),
+                    ("mixed", "Mixed: public sign-up for the seats delegations do not hold"),
+                    ("invitation_only", "By invitation only: delegations nominate"),
+                ],
+                default="open",
+                help_text="Mixed and invitation-only events hold each delegation's unfilled quota until its nomination deadline.",
+                max_length=20,
+                verbose_name="admission",
+            ),
         ),
     ]

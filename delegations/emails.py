@@ -1,0 +1,52 @@
+"""Mails to focal points, rendered in their language from an outbox row."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from delegations.links import delegation_url
+from registration.models import OutgoingMail
+from webinar.locale import format_date, format_time, zone_name
+
+
+def deadline_text(*, delegation, language: str) -> str:
+    """"12 August 2020, 17:00 (Egypt Time)": the deadline in the event's time zone."""
+    event = delegation.event
+    at = delegation.nomination_deadline
+    return "{date}, {time} ({zone})".format(
+        date=format_date(at, language=language, zone=event.time_zone),
+        time=format_time(at, language=language, zone=event.time_zone),
+        zone=zone_name(event.time_zone, language=language, at=at),
+    )
+
+
+def render_delegation_mail(*, mail: OutgoingMail) -> tuple[str, str]:
+    delegation = mail.delegation
+    language = delegation.focal_point_language
+    with translation.override(language):
+        event = delegation.event
+        context = {
+            "delegation": delegation,
+            "event": event,
+            "start": format_date(event.starts_at, language=language, zone=event.time_zone),
+            "deadline": deadline_text(delegation=delegation, language=language),
+            "link": delegation_url(delegation=delegation),
+            "mail": mail,
+        }
+        subject = render_to_string(f"delegations/email/{mail.kind}_subject.txt", context)
+        body = render_to_string(f"delegations/email/{mail.kind}.txt", context)
+    return " ".join(subject.split()), body
+
+
+def build_delegation_message(*, mail: OutgoingMail) -> EmailMultiAlternatives:
+    subject, body = render_delegation_mail(mail=mail)
+    return EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[mail.delegation.focal_point_email],
+        headers={"Content-Language": mail.delegation.focal_point_language},
+    )

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from registration.forms import DETAIL_WIDGETS, StripBidiControlsMixin
+from registration.models import LANGUAGES
+
+
+class NomineeForm(StripBidiControlsMixin, forms.Form):
+    """The person a focal point nominates; the nominee completes the rest themselves."""
+
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, widget=DETAIL_WIDGETS["first_name"]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, widget=DETAIL_WIDGETS["last_name"]
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=DETAIL_WIDGETS["email"],
+        error_messages={"invalid": _("Enter a valid email address, such as name@example.org.")},
+    )
+    position = forms.CharField(
+        label=_("Position"), max_length=200, required=False, widget=DETAIL_WIDGETS["position"]
+    )
+    organization = forms.CharField(
+        label=_("Institution"),
+        max_length=200,
+        required=False,
+        help_text=_("The ministry or institution they work for."),
+        widget=DETAIL_WIDGETS["organization"],
+    )
+    language = forms.ChoiceField(label=_("Preferred language"), choices=LANGUAGES)
+
+    def service_kwargs(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields}
