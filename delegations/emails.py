@@ -13,14 +13,13 @@ from webinar.locale import format_date, format_time, zone_name
 
 
 def deadline_text(*, delegation, language: str) -> str:
-    """"12 August 2020, 17:00 (Egypt Time)": the deadline in the event's time zone."""
+    """ "12 August 2020, 17:00 (Egypt Time)": the deadline in the event's time zone."""
     event = delegation.event
     at = delegation.nomination_deadline
-    return "{date}, {time} ({zone})".format(
-        date=format_date(at, language=language, zone=event.time_zone),
-        time=format_time(at, language=language, zone=event.time_zone),
-        zone=zone_name(event.time_zone, language=language, at=at),
-    )
+    date = format_date(at, language=language, zone=event.time_zone)
+    time = format_time(at, language=language, zone=event.time_zone)
+    zone = zone_name(event.time_zone, language=language, at=at)
+    return f"{date}, {time} ({zone})"
 
 
 def render_delegation_mail(*, mail: OutgoingMail) -> tuple[str, str]:

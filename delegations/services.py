@@ -74,7 +74,7 @@ def _quota_full(delegation: Delegation) -> DelegationError:
     )
 
 
-def _room_to_reserve(*, event: Event, exclude: Delegation | None = None) -> int | None:
+def event_room_to_reserve(*, event: Event, exclude: Delegation | None = None) -> int | None:
     """Seats an organiser may still give to delegations (None: no limit). Event locked."""
     if event.capacity is None or event.admission == Event.Admission.OPEN:
         return None
@@ -87,7 +87,7 @@ def _room_to_reserve(*, event: Event, exclude: Delegation | None = None) -> int 
 
 
 def _refuse_if_no_room(*, event: Event, seats: int, exclude: Delegation | None = None) -> None:
-    room = _room_to_reserve(event=event, exclude=exclude)
+    room = event_room_to_reserve(event=event, exclude=exclude)
     if room is not None and seats > room:
         raise DelegationError(
             _(

@@ -13,7 +13,6 @@ from delegations.forms import NomineeForm
 from webinar.locale import site_language
 
 
-
 def _open(token: str):
     delegation = links.delegation_from_token(token=token)
     if delegation is None:
