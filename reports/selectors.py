@@ -192,6 +192,8 @@ class Statistics:
     region_countries_total: int
     region_countries_present: int
     consenting: int
+    delegations_represented: int = 0
+    delegations_invited: int = 0
 
 
 def report_statistics(*, event: Event, region_countries: list[str]) -> Statistics:
@@ -241,6 +243,20 @@ def report_statistics(*, event: Event, region_countries: list[str]) -> Statistic
         region_countries_total=len(region),
         region_countries_present=len(region & {row[0] for row in country_rows}),
         consenting=totals["consenting"],
+        **report_delegations(event=event),
+    )
+
+
+def report_delegations(*, event: Event) -> dict[str, int]:
+    """Delegations invited (not revoked) and those represented by at least one approved
+    nominee: countries and institutions represented by their nominated officials. One query."""
+    from delegations.models import Delegation
+
+    return Delegation.objects.filter(event=event, revoked_at=None).aggregate(
+        delegations_invited=Count("pk", distinct=True),
+        delegations_represented=Count(
+            "pk", distinct=True, filter=Q(nominees__status=Registration.Status.APPROVED)
+        ),
     )
 
 
