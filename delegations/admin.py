@@ -6,12 +6,14 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.http import StreamingHttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from delegations import selectors, services
 from delegations.models import Delegation
 from registration import exports
+from webinar.locale import sorted_by_name
 
 
 class DelegationForm(forms.ModelForm):
@@ -144,6 +146,11 @@ class DelegationAdmin(admin.ModelAdmin):
             )
         else:
             groups = selectors.events_delegations_without_registrations()
+        language = translation.get_language() or "en"
+        groups = [
+            (event, sorted_by_name(delegations, language=language, key=lambda d: d.name))
+            for event, delegations in groups
+        ]
         extra_context = {**(extra_context or {}), "without_registrations": groups}
         return super().changelist_view(request, extra_context=extra_context)
 

@@ -297,16 +297,20 @@ def test_reminders_once_per_delegation_and_offset(settings, django_capture_on_co
     nominate(late, 1)
     full = DelegationFactory(event=event, quota=1, nomination_deadline=deadline)
     nominate(full, 1)
-    far = DelegationFactory(event=event, quota=2, nomination_deadline=deadline + dt.timedelta(days=5))
+    far = DelegationFactory(
+        event=event, quota=2, nomination_deadline=deadline + dt.timedelta(days=5)
+    )
     Delegation.objects.filter(pk__in=[late.pk, full.pk, far.pk]).update(
         created_at=timezone.now() - dt.timedelta(days=10)
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert services.delegations_schedule_reminders() == 1
         assert services.delegations_schedule_reminders() == 0
-    keys = list(OutgoingMail.objects.filter(kind="nomination_reminder").values_list(
-        "delegation_id", "dedupe_key"
-    ))
+    keys = list(
+        OutgoingMail.objects.filter(kind="nomination_reminder").values_list(
+            "delegation_id", "dedupe_key"
+        )
+    )
     assert keys == [(late.pk, "nominate-72h")]
     assert [m.to for m in mail.outbox if "Reminder" in m.subject] == [[late.focal_point_email]]
     # Six hours later the 24-hour reminder is due, once.

@@ -14,10 +14,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from delegations import services as delegation_services
+from delegations.links import delegation_token
 from registration.links import registration_token
 from reports import services as report_services
 from reports.models import ReportBuild
 from tests.factories import (
+    DelegationFactory,
     EventFactory,
     QuestionFactory,
     RegistrationFactory,
@@ -70,7 +73,21 @@ def world(settings):
     report_services.report_build_revoke(build=revoked)
     photo = default_storage.save("agenda/people/matrix.png", ContentFile(b"\x89PNG\r\n\x1a\n"))
     token = registration_token(registration=registration)
+    delegation = DelegationFactory(event=event, country="NE")
+    nominee = delegation_services.delegation_nominate(
+        delegation=delegation, email="nominee@example.org", first_name="N", last_name="Ominee"
+    )
+    other = DelegationFactory(event=event, country="ML")
+    other_nominee = delegation_services.delegation_nominate(
+        delegation=other, email="other@example.org", first_name="O", last_name="Ther"
+    )
+    revoked_delegation = DelegationFactory(event=event, country="TD")
+    revoked_delegation_token = delegation_token(delegation=revoked_delegation)
+    delegation_services.delegations_revoke(delegation_ids=[revoked_delegation.pk])
     return {
+        "delegation": delegation, "delegation_token": delegation_token(delegation=delegation),
+        "nominee": nominee, "other_nominee": other_nominee,
+        "revoked_delegation_token": revoked_delegation_token,
         "photo": photo,
         "event": event, "session": session, "registration": registration, "token": token,
         "question": question, "report": report, "build": build,
@@ -114,6 +131,18 @@ def matrix(w) -> dict[str, tuple[str, dict]]:
         "cancel": (f"/registrations/{t}/cancel/", every(200)),
         "erase": (f"/registrations/{t}/erase/", every(200)),
         "calendar": (f"/registrations/{t}/calendar.ics", every(200)),
+        # A focal point's page: the link is the key, and it opens only its own delegation.
+        "delegation page": (f"/delegations/{w['delegation_token']}/", every(200)),
+        "delegation page, forged link": ("/delegations/1:forged/", every(404)),
+        "delegation page, revoked": (f"/delegations/{w['revoked_delegation_token']}/", every(404)),
+        "delegation replace": (
+            f"/delegations/{w['delegation_token']}/replace/{w['nominee'].pk}/",
+            every(200),
+        ),
+        "delegation replace, another delegation's nominee": (
+            f"/delegations/{w['delegation_token']}/replace/{w['other_nominee'].pk}/",
+            every(404),
+        ),
         # Report builds: staff with the permission; share links for whoever holds them.
         "build status": (f"/reports/builds/{b}/", REPORT_STAFF),
         "build status json": (f"/reports/builds/{b}/?format=json", REPORT_STAFF),
@@ -153,6 +182,12 @@ def matrix(w) -> dict[str, tuple[str, dict]]:
             ORGANISER_ONLY,
         ),
         "outgoing mail": ("/admin/registration/outgoingmail/", ORGANISER_ONLY),
+        "delegations": ("/admin/delegations/delegation/", ORGANISER_ONLY),
+        "delegation add": ("/admin/delegations/delegation/add/", ORGANISER_ONLY),
+        "delegation change": (
+            f"/admin/delegations/delegation/{w['delegation'].pk}/change/",
+            ORGANISER_ONLY,
+        ),
         "reports": ("/admin/reports/report/", STAFF_ONLY_VIEW),
         "report change": (f"/admin/reports/report/{w['report'].pk}/change/", STAFF_ONLY_VIEW),
         "report build page": (f"/admin/reports/report/{w['report'].pk}/build/", STAFF_ONLY_VIEW),
@@ -212,6 +247,7 @@ COVERED = {
     "agenda:agenda_ics", "agenda:agenda_json", "agenda:speakers", "agenda:session_detail",
     "agenda:session_ics", "agenda:agenda_schema",
     "reports:build_status", "reports:download", "reports:shared",
+    "delegations:focal_point", "delegations:replace",
 }  # fmt: skip
 
 
