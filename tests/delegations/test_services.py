@@ -333,3 +333,28 @@ def test_the_counts_per_delegation_in_one_query(django_assert_num_queries):
         }
     assert rows[delegation.pk] == (2, 1, 1)
     assert sorted(rows.values()) == [(0, 0, 0), (2, 1, 1)]
+
+
+@pytest.mark.parametrize("kind", ["invitation", "nomination_reminder"])
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_focal_point_mails_render_in_their_language_unescaped(settings, kind, language):
+    settings.SITE_URL = "https://webinars.example.org"
+    event = EventFactory(title="Sahel & Sahara <webinar>", time_zone="Africa/Cairo")
+    delegation = DelegationFactory(
+        event=event,
+        focal_point_name="Ousmane <Diallo>",
+        focal_point_language=language,
+        nomination_deadline=dt.datetime(2030, 8, 5, 15, 0, tzinfo=dt.UTC),
+    )
+    row = OutgoingMail.objects.create(delegation=delegation, kind=kind, due_at=timezone.now())
+    assert registration_services.mail_send(mail_id=row.pk) is True
+    (message,) = mail.outbox
+    assert message.to == [delegation.focal_point_email]
+    assert message.extra_headers["Content-Language"] == language
+    assert "Sahel & Sahara <webinar>" in message.subject
+    assert "Ousmane <Diallo>" in message.body
+    assert "https://webinars.example.org/delegations/" in message.body
+    deadline = {"en": "5 August 2030, 18:00", "fr": "5 août 2030, 18:00", "ar": "5 أغسطس 2030"}
+    assert deadline[language] in message.body
+    greeting = {"en": "Dear", "fr": "Bonjour", "ar": "،"}
+    assert greeting[language] in message.body
