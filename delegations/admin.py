@@ -67,8 +67,6 @@ class DelegationAdmin(admin.ModelAdmin):
         "name",
         "event",
         "focal_point_name",
-        "focal_point_email",
-        "focal_point_language",
         "quota",
         "nominated",
         "confirmed",

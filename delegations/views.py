@@ -22,7 +22,9 @@ def _open(token: str):
 
 def _private(response):
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the path: never sent to another site. Not "no-referrer": the browser
+    # would then send "Origin: null" with the page's own forms, which CSRF checking refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -213,3 +213,9 @@ def test_a_nominee_completes_country_category_answers_and_consent(
     assert registration.consent_processing is True
     assert registration.answers.get().value == "Labour mobility"
     assert registration.delegation == delegation
+
+
+def test_the_page_is_private_and_keeps_its_token_from_other_sites(client):
+    response = client.get(delegation_path(delegation=DelegationFactory()))
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Referrer-Policy"] == "same-origin"
