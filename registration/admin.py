@@ -16,7 +16,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from registration import exports, importers, selectors, services
 from registration.emails import fill_placeholders, placeholder_values
-from registration.forms import AttendanceUploadForm, CustomMessageForm
+from registration.forms import AttendanceClearForm, AttendanceUploadForm, CustomMessageForm
 from registration.models import Answer, OutgoingMail, Question, Registration
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event
@@ -333,30 +333,63 @@ class RegistrationAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": _("Import attendance"),
         }
+        here = reverse("admin:registration_registration_import")
         if request.method == "POST" and "plan" in request.POST:
             try:
                 plan = signing.loads(request.POST["plan"], salt=PLAN_SALT, max_age=PLAN_MAX_AGE)
-            except signing.BadSignature:
+                plan["rows"]  # a preview signed before this layout of plan: upload again
+            except (signing.BadSignature, KeyError, TypeError):
                 messages.error(request, _("The preview has expired; upload the file again."))
-                return redirect(reverse("admin:registration_registration_import"))
+                return redirect(here)
             event = get_object_or_404(Event, pk=plan["event"])
-            minutes = {int(pk): int(m) for pk, m in plan["minutes"].items()}
-            count = services.event_apply_attendance(event=event, minutes_by_registration=minutes)
+            confirmed = {int(i) for i in request.POST.getlist("confirm") if i.isdigit()}
+            try:
+                applied = services.event_apply_attendance(
+                    event=event,
+                    people=importers.payload_people(plan, confirmed=confirmed),
+                    file_name=plan["file"],
+                    file_sha256=plan["sha256"],
+                    layout=plan["layout"],
+                    imported_by=request.user,
+                )
+            except services.AttendanceApplyError as exc:
+                messages.error(request, str(exc))
+                return redirect(here)
             messages.success(
                 request,
                 _("Attendance recorded for %(n)s participants of %(event)s.")
-                % {"n": count, "event": event},
+                % {"n": applied.people, "event": event},
             )
             return redirect(
                 reverse("admin:registration_registration_changelist")
                 + f"?event__id__exact={event.pk}"
             )
-        form = AttendanceUploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        clear_form = AttendanceClearForm(request.POST if "clear" in request.POST else None)
+        if clear_form.is_bound and clear_form.is_valid():
+            event = clear_form.cleaned_data["event"]
+            count = services.event_clear_attendance(event=event)
+            messages.success(
+                request,
+                ngettext(
+                    "Attendance of %(event)s cleared (%(n)s import forgotten).",
+                    "Attendance of %(event)s cleared (%(n)s imports forgotten).",
+                    count,
+                )
+                % {"n": count, "event": event},
+            )
+            return redirect(here)
+        uploading = request.method == "POST" and not clear_form.is_bound
+        form = AttendanceUploadForm(
+            request.POST if uploading else None, request.FILES if uploading else None
+        )
+        if form.is_bound and form.is_valid():
             event = form.cleaned_data["event"]
+            upload_file = form.cleaned_data["file"]
             try:
                 plan = importers.attendance_plan(
-                    event=event, data=importers.read_upload(form.cleaned_data["file"])
+                    event=event,
+                    data=importers.read_upload(upload_file),
+                    file_name=upload_file.name or "",
                 )
             except importers.ImportFileError as exc:
                 form.add_error("file", str(exc))
@@ -366,13 +399,12 @@ class RegistrationAdmin(admin.ModelAdmin):
                         "event": event,
                         "plan": plan,
                         "signed_plan": signing.dumps(
-                            {"event": event.pk, "minutes": plan.minutes_by_registration()},
-                            salt=PLAN_SALT,
-                            compress=True,
+                            plan.payload(event=event), salt=PLAN_SALT, compress=True
                         ),
                     }
                 )
         context["form"] = form
+        context["clear_form"] = clear_form
         return TemplateResponse(request, "admin/registration/import_attendance.html", context)
 
 

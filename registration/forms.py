@@ -242,8 +242,9 @@ class AttendanceUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Attendance report"),
         help_text=_(
-            "Zoom webinar attendee report or Zoom meeting participants (CSV), or Microsoft "
-            "Teams attendance report (the .csv Teams downloads). At most 5 MB."
+            "Zoom webinar attendee report or meeting participants (CSV), Microsoft Teams "
+            "attendance report (CSV or XLSX, in any language) or Teams' older attendance list. "
+            "At most 5 MB. A second report for the same event adds to the first."
         ),
     )
 
@@ -263,3 +264,20 @@ class AttendanceUploadForm(forms.Form):
                 % {"size": round(upload.size / 1_000_000, 1)}
             )
         return upload
+
+
+class AttendanceClearForm(forms.Form):
+    """A fresh start: forget every attendance import of an event."""
+
+    event = forms.ModelChoiceField(label=_("Event"), queryset=None)
+    confirm = forms.BooleanField(
+        label=_("Yes, forget every attendance import of this event and mark everyone absent"),
+        required=True,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from webinar.models import Event
+
+        kwargs.setdefault("prefix", "clear")
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = Event.objects.order_by("-starts_at")

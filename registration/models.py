@@ -314,3 +314,69 @@ class OutgoingMail(models.Model):
         if self.delegation_id:
             return self.delegation.focal_point_language
         return self.registration.language
+
+
+class AttendanceImport(models.Model):
+    """One attendance report applied to an event; later reports add to the earlier ones."""
+
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        related_name="attendance_imports",
+        verbose_name=_("event"),
+    )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    # The same file twice would count nothing new but says the organiser lost track: refused.
+    file_sha256 = models.CharField(max_length=64)
+    layout = models.CharField(_("layout"), max_length=40)
+    imported_by = models.ForeignKey(
+        "webinar.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["imported_at", "pk"]
+        verbose_name = _("attendance import")
+        verbose_name_plural = _("attendance imports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "file_sha256"], name="attendance_import_once_per_file"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
+
+
+class AttendanceRecord(models.Model):
+    """A registrant's time in one imported report: intervals, and minutes without times.
+
+    Intervals are ``[start, end]`` in Unix seconds (UTC). A registrant's minutes are the union of
+    the intervals of all the event's imports plus the minutes that came without times, at most
+    the event's length. Nothing here names the person, so anonymisation keeps it.
+    """
+
+    class MatchedBy(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        NAME = "name", _("name (confirmed by the organiser)")
+
+    attendance_import = models.ForeignKey(
+        AttendanceImport, on_delete=models.CASCADE, related_name="records"
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="attendance_records"
+    )
+    intervals = models.JSONField(default=list)
+    untimed_minutes = models.FloatField(default=0)
+    matched_by = models.CharField(max_length=10, choices=MatchedBy)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attendance_import", "registration"],
+                name="attendance_record_once_per_import",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} in {self.attendance_import_id}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.db.models import Count, Q, QuerySet
 
 from registration.models import Question, Registration
@@ -98,3 +100,30 @@ def user_registrations(*, user) -> QuerySet[Registration]:
         .select_related("event")
         .order_by("-event__starts_at")
     )
+
+
+def event_attendance_minutes_required(*, event: Event) -> int:
+    """Minutes a registrant must have attended to count, by the event's rule."""
+    if event.attendance_rule == Event.AttendanceRule.MINUTES:
+        return event.attendance_threshold
+    length = (event.ends_at - event.starts_at).total_seconds() / 60
+    return math.ceil(length * event.attendance_threshold / 100)
+
+
+def attended_condition(*, event: Event) -> Q:
+    """Registrations that count as having attended: enough minutes by the event's rule, or
+    marked attended by an organiser without minutes (a phone-in, a room of colleagues)."""
+    required = event_attendance_minutes_required(event=event)
+    return Q(minutes_attended__gte=required) | Q(attended=True, minutes_attended=None)
+
+
+def event_attendees(*, event: Event) -> QuerySet[Registration]:
+    """Who attended the event by its rule: for the desk, the report's figures, certificates."""
+    return Registration.objects.filter(attended_condition(event=event), event=event)
+
+
+def registration_attended(*, registration: Registration) -> bool:
+    event = registration.event
+    if registration.minutes_attended is None:
+        return registration.attended
+    return registration.minutes_attended >= event_attendance_minutes_required(event=event)

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django_countries import countries
 
 from registration.models import Category, Registration, Sex
+from registration.selectors import attended_condition
 from reports.models import (
     LANGUAGE_NAMES,
     REPORT_LANGUAGES,
@@ -208,7 +209,8 @@ def report_statistics(*, event: Event, region_countries: list[str]) -> Statistic
     totals = base.aggregate(
         registered=Count("pk"),
         approved=Count("pk", filter=Q(status=Registration.Status.APPROVED)),
-        attended=Count("pk", filter=Q(attended=True)),
+        # Attended by the event's rule (minutes or share of its length), as the desk counts it.
+        attended=Count("pk", filter=attended_condition(event=event)),
         consenting=Count("pk", filter=Q(status=Registration.Status.APPROVED, consent_listing=True)),
     )
     approved = base.filter(status=Registration.Status.APPROVED)

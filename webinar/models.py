@@ -117,6 +117,10 @@ class Event(models.Model):
         MIXED = "mixed", _("Mixed: public sign-up for the seats delegations do not hold")
         INVITATION_ONLY = "invitation_only", _("By invitation only: delegations nominate")
 
+    class AttendanceRule(models.TextChoices):
+        PERCENT = "percent", _("At least this share of the event's length (%)")
+        MINUTES = "minutes", _("At least this many minutes")
+
     series = models.ForeignKey(
         Series, on_delete=models.PROTECT, related_name="events", verbose_name=_("series")
     )
@@ -157,6 +161,19 @@ class Event(models.Model):
         _("join link"), blank=True, help_text=_("Private: shown only to approved participants.")
     )
     join_passcode = models.CharField(_("passcode"), max_length=100, blank=True)
+    # What counts as attending, for the desk, the report's figures and certificates; applied by
+    # registration.selectors.event_attendance_minutes_required.
+    attendance_rule = models.CharField(
+        _("attended means"),
+        max_length=10,
+        choices=AttendanceRule,
+        default=AttendanceRule.PERCENT,
+    )
+    attendance_threshold = models.PositiveSmallIntegerField(
+        _("attendance threshold"),
+        default=50,
+        help_text=_("A percentage of the event's length, or minutes, as chosen above."),
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -185,6 +202,12 @@ class Event(models.Model):
         ):
             raise ValidationError(
                 {"registration_closes_at": _("Registration must close after it opens.")}
+            )
+        if self.attendance_rule == self.AttendanceRule.PERCENT and not (
+            1 <= self.attendance_threshold <= 100
+        ):
+            raise ValidationError(
+                {"attendance_threshold": _("A share of the length is between 1 and 100 %.")}
             )
 
     @property

@@ -8,7 +8,15 @@ The rules live in one module per concern; this package re-exports the public one
 ``services.register(...)`` whatever module holds the rule.
 """
 
-from registration.services.attendance import event_apply_attendance
+from registration.services.attendance import (
+    AttendanceApplied,
+    AttendanceApplyError,
+    PersonTime,
+    attendance_minutes,
+    event_apply_attendance,
+    event_clear_attendance,
+    event_length_minutes,
+)
 from registration.services.common import (
     EDITABLE_FIELDS,
     EVENT_OVER_MESSAGE,
@@ -51,12 +59,18 @@ __all__ = [
     "EVENT_OVER_MESSAGE",
     "MAX_ATTEMPTS",
     "SEAT_HOLDING",
+    "AttendanceApplied",
+    "AttendanceApplyError",
     "BulkResult",
+    "PersonTime",
     "RegistrationError",
+    "attendance_minutes",
     "event_anonymise_registrations",
     "event_apply_attendance",
+    "event_clear_attendance",
     "event_fill_free_seats",
     "event_is_over",
+    "event_length_minutes",
     "event_seats_taken",
     "events_anonymise_expired",
     "mail_queue",

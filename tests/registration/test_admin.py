@@ -283,7 +283,7 @@ def test_attendance_import_wrong_file_is_explained(client, organiser):
     upload.name = "report.csv"
     response = client.post(f"{LIST}import-attendance/", {"event": event.pk, "file": upload})
     assert response.status_code == 200
-    assert "No table with an email column and a duration column was found." in (
+    assert "No table of attendees with their times was found in this file." in (
         response.content.decode()
     )
 

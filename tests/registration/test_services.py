@@ -404,16 +404,6 @@ def test_erase_cancels_anonymises_and_promotes():
     assert seated.anonymised_at is not None
 
 
-def test_apply_attendance_sets_everyone_all_at_once():
-    event = EventFactory()
-    came, absent = RegistrationFactory.create_batch(2, event=event, attended=True)
-    services.event_apply_attendance(event=event, minutes_by_registration={came.pk: 75})
-    came.refresh_from_db()
-    absent.refresh_from_db()
-    assert (came.attended, came.minutes_attended) == (True, 75)
-    assert (absent.attended, absent.minutes_attended) == (False, None)
-
-
 def test_raising_capacity_promotes_the_waiting_list(django_capture_on_commit_callbacks):
     event = EventFactory(capacity=1)
     RegistrationFactory(event=event)
