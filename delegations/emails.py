@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from delegations.links import delegation_url
+from delegations.models import Delegation
 from registration.models import OutgoingMail
 from webinar.locale import format_date, format_time, zone_name
 
 
-def deadline_text(*, delegation, language: str) -> str:
-    """ "12 August 2020, 17:00 (Egypt Time)": the deadline in the event's time zone."""
+def deadline_text(*, delegation: Delegation, language: str) -> str:
+    """The deadline in the event's time zone: "12 August 2020, 17:00 (Egypt Time)"."""
     event = delegation.event
     at = delegation.nomination_deadline
-    date = format_date(at, language=language, zone=event.time_zone)
-    time = format_time(at, language=language, zone=event.time_zone)
-    zone = zone_name(event.time_zone, language=language, at=at)
-    return f"{date}, {time} ({zone})"
+    with translation.override(language):
+        return _deadline_text(at, event.time_zone, language)
+
+
+def _deadline_text(at: dt.datetime, zone_code: str, language: str) -> str:
+    date = format_date(at, language=language, zone=zone_code)
+    time = format_time(at, language=language, zone=zone_code)
+    zone = zone_name(zone_code, language=language, at=at)
+    # Translated for its punctuation: Arabic writes "،" between the date and the time.
+    return _("%(date)s, %(time)s (%(zone)s)") % {"date": date, "time": time, "zone": zone}
 
 
 def render_delegation_mail(*, mail: OutgoingMail) -> tuple[str, str]:

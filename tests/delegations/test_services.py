@@ -354,7 +354,11 @@ def test_focal_point_mails_render_in_their_language_unescaped(settings, kind, la
     assert "Sahel & Sahara <webinar>" in message.subject
     assert "Ousmane <Diallo>" in message.body
     assert "https://webinars.example.org/delegations/" in message.body
-    deadline = {"en": "5 August 2030, 18:00", "fr": "5 août 2030, 18:00", "ar": "5 أغسطس 2030"}
+    deadline = {
+        "en": "5 August 2030, 18:00",
+        "fr": "5 août 2030, 18:00",
+        "ar": "5 أغسطس 2030، 18:00",
+    }
     assert deadline[language] in message.body
     greeting = {"en": "Dear", "fr": "Bonjour", "ar": "،"}
     assert greeting[language] in message.body

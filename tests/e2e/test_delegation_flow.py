@@ -131,6 +131,13 @@ def test_delegations_invite_nominate_replace_and_complete(live_server, new_page,
         moussa = Registration.objects.get(email="moussa@example.org")
         assert moussa.status == Registration.Status.CANCELLED
 
+        # Mali's focal point reads their page in Arabic, right to left, nobody nominated yet.
+        mali = new_page(locale="ar")
+        mali.goto(_link("focal.ml@example.org", r"https?://\S+/delegations/\S+/"))
+        assert mali.locator("html").get_attribute("dir") == "rtl"
+        assert mali.inner_text("h1") == "وفد مالي"
+        assert mali.inner_text("#seats-left") == "3"
+
         # The organiser's list: the counts match, and Mali has no one registered yet.
         desk.goto(f"{base}/admin/delegations/delegation/?event__id__exact={event.pk}")
 
