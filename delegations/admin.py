@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.http import StreamingHttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from delegations import selectors, services
 from delegations.models import Delegation
 from registration import exports
+from webinar.admin_access import log_admin_action
 from webinar.locale import sorted_by_name
 
 
@@ -152,14 +152,6 @@ class DelegationAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "without_registrations": groups}
         return super().changelist_view(request, extra_context=extra_context)
 
-    def _log(self, request, queryset, message: str) -> None:
-        LogEntry.objects.log_actions(
-            user_id=request.user.pk,
-            queryset=list(queryset),
-            action_flag=CHANGE,
-            change_message=message,
-        )
-
     @admin.action(
         description=gettext_lazy("Resend the invitation to the focal point"),
         permissions=["change"],
@@ -169,7 +161,9 @@ class DelegationAdmin(admin.ModelAdmin):
         for delegation in queryset.filter(revoked_at=None).select_related("event"):
             services.delegation_resend(delegation=delegation)
             sent.append(delegation)
-        self._log(request, sent, "Invitation resent")
+        log_admin_action(
+            request, objects=sent, message=_("Invitation mailed again to the focal point.")
+        )
         self.message_user(
             request,
             ngettext("%(n)s invitation queued.", "%(n)s invitations queued.", len(sent))
@@ -183,7 +177,11 @@ class DelegationAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         targets = list(queryset.filter(revoked_at=None))
         count = services.delegations_revoke(delegation_ids=[d.pk for d in targets])
-        self._log(request, targets, "Invitation revoked")
+        log_admin_action(
+            request,
+            objects=targets,
+            message=_("Invitation revoked: the focal point's link no longer opens the page."),
+        )
         self.message_user(
             request,
             ngettext("%(n)s invitation revoked.", "%(n)s invitations revoked.", count)
@@ -193,7 +191,9 @@ class DelegationAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Export to CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         rows = list(queryset.order_by("event__starts_at", "event_id", "country", "organisation"))
-        self._log(request, rows, "Exported to CSV")
+        # Nothing changes, but the focal points' addresses left the site: each delegation's
+        # history says who exported it.
+        log_admin_action(request, objects=rows, message=_("Exported to CSV."))
         response = StreamingHttpResponse(
             exports.csv_chunks(_export_rows(rows)), content_type="text/csv; charset=utf-8"
         )

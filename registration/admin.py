@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,6 +19,7 @@ from registration import exports, importers, selectors, services
 from registration.emails import fill_placeholders, placeholder_values
 from registration.forms import AttendanceClearForm, AttendanceUploadForm, CustomMessageForm
 from registration.models import Answer, OutgoingMail, Question, Registration
+from webinar.admin_access import log_admin_action
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event
 
@@ -55,6 +57,20 @@ def _bulk(action: str, label):
     def run(modeladmin, request, queryset):
         result = services.registrations_apply(
             registration_ids=list(queryset.values_list("pk", flat=True)), action=action
+        )
+        changed = Registration.objects.filter(pk__in=result.changed_ids)
+        for status, status_label in Registration.Status.choices:
+            log_admin_action(
+                request,
+                objects=changed.filter(status=status),
+                message=_("Admin action “%(action)s”: the status is now “%(status)s”.")
+                % {"action": label, "status": status_label},
+            )
+        log_admin_action(
+            request,
+            objects=Registration.objects.filter(pk__in=result.promoted_ids),
+            message=_("Given a seat from the waiting list, freed by the admin action “%(action)s”.")
+            % {"action": label},
         )
         level = messages.SUCCESS if not result.skipped else messages.WARNING
         modeladmin.message_user(
@@ -189,13 +205,40 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     # --- actions ---
 
+    def _log(self, request, registration_ids, message: str) -> int:
+        return log_admin_action(
+            request, objects=Registration.objects.filter(pk__in=registration_ids), message=message
+        )
+
+    def _log_export(self, request, queryset, fmt: str) -> None:
+        """An export changes nothing, but personal data left the site: the history of each
+        event exported says who took how many rows, and when."""
+        counts = dict(
+            queryset.order_by()
+            .values_list("event_id")
+            .annotate(n=Count("pk"))
+            .values_list("event_id", "n")
+        )
+        for event in Event.objects.filter(pk__in=counts):
+            log_admin_action(
+                request,
+                objects=[event],
+                message=ngettext(
+                    "%(n)d registration exported to %(format)s.",
+                    "%(n)d registrations exported to %(format)s.",
+                    counts[event.pk],
+                )
+                % {"n": counts[event.pk], "format": fmt.upper()},
+            )
+
     @admin.action(
         description=gettext_lazy("Resend the mail for their status"), permissions=["change"]
     )
     def resend_confirmation(self, request, queryset):
-        count = services.registrations_resend(
+        queued = services.registrations_resend(
             registration_ids=list(queryset.values_list("pk", flat=True))
         )
+        count = self._log(request, queued, _("The mail for their status was queued again."))
         self.message_user(
             request,
             ngettext("%(n)s mail queued.", "%(n)s mails queued.", count) % {"n": count},
@@ -206,9 +249,10 @@ class RegistrationAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def revoke_links(self, request, queryset):
-        count = services.registrations_revoke_links(
+        revoked = services.registrations_revoke_links(
             registration_ids=list(queryset.values_list("pk", flat=True))
         )
+        count = self._log(request, revoked, _("Their personal links were revoked."))
         self.message_user(
             request,
             ngettext("%(n)s link revoked.", "%(n)s links revoked.", count) % {"n": count},
@@ -221,10 +265,16 @@ class RegistrationAdmin(admin.ModelAdmin):
         preview = None
         if form.is_bound and form.is_valid():
             if "send" in request.POST:
-                count = services.registrations_message(
+                queued = services.registrations_message(
                     registration_ids=ids,
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
+                )
+                count = self._log(
+                    request,
+                    queued,
+                    _("A custom message was queued: “%(subject)s”.")
+                    % {"subject": form.cleaned_data["subject"]},
                 )
                 self.message_user(
                     request,
@@ -272,10 +322,12 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Export to CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
+        self._log_export(request, queryset, "csv")
         return self._export(queryset, "csv", "registrations")
 
     @admin.action(description=gettext_lazy("Export to Excel (XLSX)"), permissions=["view"])
     def export_xlsx(self, request, queryset):
+        self._log_export(request, queryset, "xlsx")
         return self._export(queryset, "xlsx", "registrations")
 
     @admin.action(
@@ -294,7 +346,13 @@ class RegistrationAdmin(admin.ModelAdmin):
                 "select_across": request.POST.get("select_across", "0"),
             }
             return TemplateResponse(request, "admin/registration/anonymise.html", context)
-        count = services.registrations_anonymise(queryset=queryset)
+        # Logged after the wipe: the log names the anonymised row, not the person.
+        done = services.registrations_anonymise(queryset=queryset)
+        count = self._log(
+            request,
+            done,
+            _("Anonymised by an admin action (only what the statistics need is kept)."),
+        )
         self.message_user(
             request,
             ngettext("%(n)s registration anonymised.", "%(n)s registrations anonymised.", count)
@@ -308,6 +366,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request) or fmt not in ("csv", "xlsx"):
             raise PermissionDenied
         event = get_object_or_404(Event, pk=event_id)
+        self._log_export(request, event.registrations.all(), fmt)
         return self._export(event.registrations.all(), fmt, f"registrations-{event.slug}")
 
     def interpretation_view(self, request):

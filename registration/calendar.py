@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar
+from icalendar import Calendar, vText
 from icalendar import Event as CalendarEvent
 
 from registration.links import manage_url
 from registration.models import Registration
+from webinar.text import strip_control_characters
 
 
 def registration_ics(*, registration: Registration) -> bytes:
@@ -25,14 +26,14 @@ def registration_ics(*, registration: Registration) -> bytes:
     entry.add("dtstamp", timezone.now())
     entry.add("dtstart", event.starts_at)
     entry.add("dtend", event.ends_at)
-    entry.add("summary", event.title)
+    entry.add("summary", vText(strip_control_characters(event.title)))
     lines = [event.summary] if event.summary else []
     if registration.status == Registration.Status.APPROVED and event.join_url:
-        entry.add("location", event.join_url)
+        entry.add("location", vText(strip_control_characters(event.join_url)))
         lines.append(_("Join: %(url)s") % {"url": event.join_url})
         if event.join_passcode:
             lines.append(_("Passcode: %(code)s") % {"code": event.join_passcode})
     lines.append(_("Your registration: %(url)s") % {"url": manage_url(registration=registration)})
-    entry.add("description", "\n".join(lines))
+    entry.add("description", vText(strip_control_characters("\n".join(lines))))
     calendar.add_component(entry)
     return calendar.to_ical()

@@ -2,7 +2,9 @@
 
 A spreadsheet reads a cell that starts with = + - @ (or a tab or carriage return before
 them) as a formula; registrants type what they like, so every such text cell gets a leading
-apostrophe and is shown as the text it was.
+apostrophe and is shown as the text it was. Control characters go first: they are not allowed
+in a sheet's XML and would be dropped when it is written, so a value like "\x01=HYPERLINK(...)"
+checked before they go would reach the sheet as a live formula.
 """
 
 from __future__ import annotations
@@ -15,13 +17,18 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from registration.models import Answer, Question, Registration
+from webinar.text import strip_control_characters
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
+    """The cell as a spreadsheet must show it: control characters removed, then a leading
+    apostrophe if what is left would be read as a formula (in this order: see above)."""
+    if isinstance(value, str):
+        value = strip_control_characters(value)
+        if value.startswith(FORMULA_TRIGGERS):
+            return "'" + value
     return value
 
 

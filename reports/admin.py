@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from reports import selectors, services
 from reports.models import (
@@ -16,6 +16,7 @@ from reports.models import (
     ReportBuild,
     SessionSummary,
 )
+from webinar.admin_access import ADDITION, log_admin_action
 
 
 def _language_fieldsets(fields: tuple[str, ...]) -> list:
@@ -287,7 +288,7 @@ class ReportBuildAdmin(admin.ModelAdmin):
         count = 0
         for build in queryset.select_related("event", "report"):
             try:
-                services.report_build_request(
+                new_build = services.report_build_request(
                     report=build.report or services.report_get_or_create(event=build.event),
                     language=build.language,
                     requested_by=request.user,
@@ -296,6 +297,14 @@ class ReportBuildAdmin(admin.ModelAdmin):
                 count += 1
             except services.MissingTranslations as exc:
                 self.message_user(request, str(exc), messages.ERROR)
+            else:
+                log_admin_action(
+                    request,
+                    objects=[new_build],
+                    flag=ADDITION,
+                    message=gettext("Queued by the admin action “%(action)s” from build %(pk)d.")
+                    % {"action": self.rebuild.short_description, "pk": build.pk},
+                )
         self.message_user(
             request,
             ngettext("%(count)d build queued.", "%(count)d builds queued.", count)
@@ -314,8 +323,16 @@ class ReportBuildAdmin(admin.ModelAdmin):
                     messages.WARNING,
                 )
                 continue
+            was_shared = bool(build.share_token)
             services.report_build_publish(build=build, user=request.user, email=email)
             done += 1
+            if email:
+                message = gettext("Published; the link is being mailed to the distribution list.")
+            elif not was_shared:
+                message = gettext("Published: a share link was made.")
+            else:
+                continue  # already shared, nothing changed
+            log_admin_action(request, objects=[build], message=message)
         self.message_user(
             request,
             ngettext("%(count)d build published.", "%(count)d builds published.", done)
@@ -337,5 +354,10 @@ class ReportBuildAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke the share link"), permissions=["publish"])
     def revoke(self, request, queryset):
         for build in queryset:
+            if not build.share_token:
+                continue  # nothing to revoke, nothing changed
             services.report_build_revoke(build=build)
+            log_admin_action(
+                request, objects=[build], message=gettext("The share link was revoked.")
+            )
         self.message_user(request, _("Share links revoked."), messages.SUCCESS)

@@ -17,12 +17,13 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from sessions import selectors, services
 from sessions.models import Material, Person, Session, SessionRole, available_zones
+from webinar.admin_access import ADDITION, JoinDetailsMixin, log_admin_action
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event
 
@@ -93,7 +94,7 @@ class EventAgendaAdminMixin:
         super().save_related(request, form, formsets, change)
         warn_agenda_conflicts(request, event=form.instance)
 
-    @admin.action(description=_("Clone with its agenda for the next workshop"))
+    @admin.action(description=_("Clone with its agenda for the next workshop"), permissions=["add"])
     def clone_event(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(
@@ -109,6 +110,20 @@ class EventAgendaAdminMixin:
                     starts_on=form.cleaned_data["starts_on"],
                     title=form.cleaned_data["title"],
                     slug=form.cleaned_data["slug"],
+                )
+                log_admin_action(
+                    request,
+                    objects=[clone],
+                    flag=ADDITION,
+                    message=gettext("Cloned from “%(event)s” by the admin action “%(action)s”.")
+                    % {"event": event.title, "action": self.clone_event.short_description},
+                )
+                log_admin_action(
+                    request,
+                    objects=clone.sessions.all(),
+                    flag=ADDITION,
+                    message=gettext("Cloned with its event from “%(event)s”.")
+                    % {"event": event.title},
                 )
                 self.message_user(
                     request,
@@ -161,7 +176,7 @@ class MaterialInline(TranslationTabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(MissingTranslationsMixin, TranslationAdmin):
+class SessionAdmin(JoinDetailsMixin, MissingTranslationsMixin, TranslationAdmin):
     translated_fields = ("title", "description")
     list_display = [
         "title",
@@ -223,17 +238,31 @@ class SessionAdmin(MissingTranslationsMixin, TranslationAdmin):
             services.session_touch(session=form.instance)
         warn_agenda_conflicts(request, event=form.instance.event)
 
-    @admin.action(description=_("Publish the selected sessions"))
-    def publish(self, request, queryset):
-        for session in queryset:
-            session.is_published = True
-            session.save(update_fields=["is_published"])
+    def _set_published(self, request, queryset, *, published: bool, action) -> None:
+        changed = services.sessions_set_published(sessions=queryset, published=published)
+        log_admin_action(
+            request,
+            objects=changed,
+            message=gettext("Admin action “%(action)s”: %(state)s.")
+            % {
+                "action": action.short_description,
+                "state": gettext("published") if published else gettext("unpublished"),
+            },
+        )
+        self.message_user(
+            request,
+            ngettext("%(n)d session changed.", "%(n)d sessions changed.", len(changed))
+            % {"n": len(changed)},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description=_("Unpublish the selected sessions"))
+    @admin.action(description=_("Publish the selected sessions"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, published=True, action=self.publish)
+
+    @admin.action(description=_("Unpublish the selected sessions"), permissions=["change"])
     def unpublish(self, request, queryset):
-        for session in queryset:
-            session.is_published = False
-            session.save(update_fields=["is_published"])
+        self._set_published(request, queryset, published=False, action=self.unpublish)
 
 
 class PersonRoleInline(admin.TabularInline):

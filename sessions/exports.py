@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from sessions.models import Session
 from webinar.models import Event
+from webinar.text import strip_control_characters
 
 JSON_SCHEMA_VERSION = "1.0"
 JSON_SCHEMA_PATH = "sessions/schema/agenda-v1.schema.json"
@@ -21,6 +22,13 @@ UID_DOMAIN = "agenda.webinar"
 def session_uid(session: Session) -> str:
     """Stable across edits and across servers: calendar clients replace, not duplicate."""
     return f"session-{session.uid}@{UID_DOMAIN}"
+
+
+def calendar_text(value: str) -> icalendar.vText:
+    """A TEXT value as RFC 5545 wants it: controls removed, then backslashes, commas,
+    semicolons and line breaks escaped by vText. Needed explicitly for X- properties, which
+    icalendar otherwise writes as they are (a newline there made the file unwritable)."""
+    return icalendar.vText(strip_control_characters(str(value)))
 
 
 def _people_text(session: Session) -> str:
@@ -43,7 +51,7 @@ def agenda_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name or event.title)
+    calendar.add("x-wr-calname", calendar_text(name or event.title))
     calendar.add("x-wr-timezone", event.time_zone)
     sessions = list(sessions)
     for session in sessions:
@@ -57,14 +65,14 @@ def agenda_calendar(
         entry.add("sequence", session.sequence)
         entry.add("dtstart", session.starts_at.astimezone(tz))
         entry.add("dtend", session.ends_at.astimezone(tz))
-        entry.add("summary", session.title)
+        entry.add("summary", calendar_text(session.title))
         description = "\n\n".join(
             part for part in (session.description, _people_text(session)) if part
         )
         if description:
-            entry.add("description", description)
-        entry.add("categories", [session.get_kind_display()])
-        entry.add("location", event.title)
+            entry.add("description", calendar_text(description))
+        entry.add("categories", [strip_control_characters(str(session.get_kind_display()))])
+        entry.add("location", calendar_text(event.title))
         entry.add("url", base_url + session.get_absolute_url())
         entry.add("status", "CONFIRMED")
         entry.add("transp", "OPAQUE")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -85,6 +86,20 @@ def event_clone(*, event: Event, starts_on: dt.date, title: str, slug: str) -> E
         for role in roles
     )
     return clone
+
+
+def sessions_set_published(*, sessions: Iterable[Session], published: bool) -> list[Session]:
+    """Publish or unpublish sessions. Only those whose state changes are saved (each then gets
+    a new calendar revision); returns them."""
+    changed = []
+    with transaction.atomic():
+        for session in sessions:
+            if session.is_published == published:
+                continue
+            session.is_published = published
+            session.save(update_fields=["is_published"])
+            changed.append(session)
+    return changed
 
 
 def session_touch(*, session: Session) -> None:

@@ -56,6 +56,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
 }
 
 
+def user_may_see_join_details(*, user) -> bool:
+    """Join links and passcodes are for those who run events (organisers, superusers); a
+    rapporteur, who may read the event and its agenda, does not need them."""
+    return user.has_perm("webinar.change_event")
+
+
 def sync_role_groups(*, group_model, permission_model) -> None:
     """Give each role group exactly the permissions listed above (those that exist yet)."""
     for group_name, apps_perms in ROLE_PERMISSIONS.items():

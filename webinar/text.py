@@ -10,3 +10,12 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 def strip_bidi_controls(text: str) -> str:
     return BIDI_CONTROLS.sub("", text)
+
+
+# C0 controls except tab and the line breaks, and DEL: no text format we write allows them
+# (RFC 5545 TEXT excludes CONTROL), and typed or pasted text can hold them.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_control_characters(text: str) -> str:
+    return CONTROL_CHARACTERS.sub("", text)

@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from webinar import views
+
+# The admin has no login form of its own: it sends visitors to allauth's login, so that one
+# set of rate limits (failed attempts per address and per client) covers every way in.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -49,6 +49,9 @@ class RegistrationError(Exception):
 class BulkResult:
     changed: int
     skipped: int
+    # Which rows the action changed, and which waiting-list rows took the seats it freed.
+    changed_ids: tuple[int, ...] = ()
+    promoted_ids: tuple[int, ...] = ()
 
 
 EVENT_OVER_MESSAGE = _(

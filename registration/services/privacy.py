@@ -6,6 +6,8 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,10 +18,10 @@ from webinar.models import Event
 logger = logging.getLogger(__name__)
 
 
-def _anonymise_rows(queryset) -> int:
-    """Wipe what identifies a person; keep what the statistics need."""
+def _anonymise_rows(queryset) -> list[int]:
+    """Wipe what identifies a person; keep what the statistics need. Returns the ids wiped."""
     now = timezone.now()
-    count = 0
+    done = []
     for pk in list(queryset.filter(anonymised_at=None).values_list("pk", flat=True)):
         Answer.objects.filter(registration_id=pk).delete()
         OutgoingMail.objects.filter(registration_id=pk).delete()
@@ -38,12 +40,19 @@ def _anonymise_rows(queryset) -> int:
             anonymised_at=now,
             updated_at=now,
         )
-        count += 1
-    return count
+        done.append(pk)
+    # The admin's history named the person (each entry keeps the row's text of the day).
+    registration_type = ContentType.objects.get_for_model(Registration)
+    for registration in Registration.objects.filter(pk__in=done):
+        LogEntry.objects.filter(
+            content_type=registration_type, object_id=str(registration.pk)
+        ).update(object_repr=str(registration)[:200])
+    return done
 
 
-def registrations_anonymise(*, queryset) -> int:
-    """Anonymise the given registrations (an organiser's action)."""
+def registrations_anonymise(*, queryset) -> list[int]:
+    """Anonymise the given registrations (an organiser's action); returns the ids wiped
+    (those already anonymised are left as they are)."""
     with transaction.atomic():
         return _anonymise_rows(queryset)
 
@@ -51,7 +60,7 @@ def registrations_anonymise(*, queryset) -> int:
 def event_anonymise_registrations(*, event: Event) -> int:
     """Anonymise an event's registrations (after its retention period)."""
     with transaction.atomic():
-        return _anonymise_rows(event.registrations.all())
+        return len(_anonymise_rows(event.registrations.all()))
 
 
 def events_anonymise_expired(*, retention_days: int, now: dt.datetime | None = None) -> int:
@@ -63,15 +72,17 @@ def events_anonymise_expired(*, retention_days: int, now: dt.datetime | None = N
     return total
 
 
-def registrations_revoke_links(*, registration_ids: Iterable[int]) -> int:
+def registrations_revoke_links(*, registration_ids: Iterable[int]) -> list[int]:
     """Stop every personal link already sent to these registrants (a forwarded or leaked mail).
 
     Each registrant gets a new key, so old links open nothing; the next mail carries a new link.
+    Returns the ids of the registrations whose links were revoked.
     """
-    count = 0
+    revoked = []
     for pk in registration_ids:
-        count += Registration.objects.filter(pk=pk).update(access_key=new_access_key())
-    return count
+        if Registration.objects.filter(pk=pk).update(access_key=new_access_key()):
+            revoked.append(pk)
+    return revoked
 
 
 def registration_erase(*, registration: Registration) -> None:

@@ -99,6 +99,8 @@ def registrations_apply(*, registration_ids: Iterable[int], action: str) -> Bulk
     if action not in ACTIONS:
         raise ValueError(action)
     changed = skipped = 0
+    changed_ids: list[int] = []
+    promoted_ids: list[int] = []
     ids = list(registration_ids)
     event_ids = (
         Registration.objects.filter(pk__in=ids).values_list("event_id", flat=True).distinct()
@@ -114,9 +116,19 @@ def registrations_apply(*, registration_ids: Iterable[int], action: str) -> Bulk
                     done = False
                 changed += done
                 skipped += not done
+                if done:
+                    changed_ids.append(registration.pk)
             if action in ("reject", "waitlist", "cancel"):
-                _promote_waitlisted(event=event, exclude=ids if action == "waitlist" else ())
-    return BulkResult(changed=changed, skipped=skipped)
+                promoted = _promote_waitlisted(
+                    event=event, exclude=ids if action == "waitlist" else ()
+                )
+                promoted_ids.extend(p.pk for p in promoted)
+    return BulkResult(
+        changed=changed,
+        skipped=skipped,
+        changed_ids=tuple(changed_ids),
+        promoted_ids=tuple(promoted_ids),
+    )
 
 
 def registration_cancel(*, registration: Registration) -> bool:
@@ -131,28 +143,30 @@ def registration_cancel(*, registration: Registration) -> bool:
     return result.changed == 1
 
 
-def registrations_resend(*, registration_ids: Iterable[int]) -> int:
-    """Queue again the mail that matches each registrant's current status."""
-    count = 0
+def registrations_resend(*, registration_ids: Iterable[int]) -> list[int]:
+    """Queue again the mail that matches each registrant's current status; returns the ids
+    of the registrations a mail was queued for."""
+    queued = []
     with transaction.atomic():
         for registration in Registration.objects.filter(pk__in=list(registration_ids)):
             if registration.anonymised_at:
                 continue
             mail_queue(registration=registration, kind=_STATUS_MAIL[registration.status])
-            count += 1
-    return count
+            queued.append(registration.pk)
+    return queued
 
 
-def registrations_message(*, registration_ids: Iterable[int], subject: str, body: str) -> int:
-    """Queue an organiser's own message to each registrant; placeholders filled at sending."""
-    count = 0
+def registrations_message(*, registration_ids: Iterable[int], subject: str, body: str) -> list[int]:
+    """Queue an organiser's own message to each registrant; placeholders filled at sending.
+    Returns the ids of the registrations a message was queued for."""
+    queued = []
     with transaction.atomic():
         for registration in Registration.objects.filter(
             pk__in=list(registration_ids), anonymised_at=None
         ):
             mail_queue(registration=registration, kind=Kind.CUSTOM, subject=subject, body=body)
-            count += 1
-    return count
+            queued.append(registration.pk)
+    return queued
 
 
 def registration_update_details(

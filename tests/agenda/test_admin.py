@@ -460,3 +460,27 @@ def test_material_refuses_executable_and_both_file_and_link(
         "xlsx, odt, odp, ods, txt."
     ]
     assert Material.objects.count() == 1
+
+
+def test_person_photo_refuses_a_pixel_bomb_without_decoding_it(
+    client, organiser, settings, tmp_path
+):
+    import resource
+
+    from tests.agenda.test_images import pixel_bomb_png
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(organiser)
+    bomb = SimpleUploadedFile("tall.png", pixel_bomb_png(), content_type="image/png")
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    response = client.post("/admin/agenda/person/add/", _person_form(photo=bomb))
+    peak_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["photo"] == [
+        "The image is 1 × 39000000 pixels; at most 10000 pixels on each side are accepted."
+    ]
+    assert "at most 10000 pixels on each side" in response.content.decode()
+    assert Person.objects.count() == 0
+    assert list(tmp_path.rglob("*")) == []  # nothing stored, not even half a photo
+    # Decoding would need 39 MB per copy of the pixels; the header alone costs nothing.
+    assert peak_after - peak_before < 20_000

@@ -1,11 +1,15 @@
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import icalendar
 import jsonschema
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from sessions.exports import JSON_SCHEMA_PATH
 from tests.agenda.conftest import CAIRO, HOSTILE, cairo
@@ -199,3 +203,74 @@ def test_cairo_vtimezone_has_summer_offset(client, agenda):
     assert ("DAYLIGHT", dt.timedelta(hours=3)) in offsets
     assert ("STANDARD", dt.timedelta(hours=2)) in offsets
     assert CAIRO.key == "Africa/Cairo"
+
+
+def _unescape(text: str) -> str:
+    """RFC 5545 TEXT unescaping, in one pass (written here, not taken from the library)."""
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
+
+
+def _as_written(text: str) -> str:
+    """What a calendar should read back: line breaks as LF, control characters gone."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(c for c in text if c in "\t\n" or not (ord(c) < 0x20 or ord(c) == 0x7F))
+
+
+def test_session_ics_with_a_line_break_in_the_title(client, summer_event):
+    session = SessionFactory(event=summer_event, title="Opening\nand welcome, by the host; 1\\2")
+    raw, calendar = _calendar(client, f"/events/summer/sessions/{session.pk}.ics")
+    assert str(calendar.walk("VEVENT")[0]["SUMMARY"]) == "Opening\nand welcome, by the host; 1\\2"
+    # The calendar's name too is TEXT, escaped: commas no longer split it for other readers.
+    assert b"\r\nX-WR-CALNAME:Opening\\nand welcome\\, by the host\\; 1\\\\2\r\n" in raw
+
+
+def test_agenda_ics_calendar_name_is_escaped(client, summer_event):
+    type(summer_event).objects.filter(pk=summer_event.pk).update(
+        title_en="Sahel, Sahara; and\nNorth Africa"
+    )
+    raw, calendar = _calendar(client, "/events/summer/agenda.ics")
+    assert b"\r\nX-WR-CALNAME:Sahel\\, Sahara\\; and\\nNorth Africa\r\n" in raw
+    assert _unescape(str(calendar["X-WR-CALNAME"])) == "Sahel, Sahara; and\nNorth Africa"
+
+
+# Titles as people paste them: every kind of character, with a strong dose of what iCalendar
+# treats specially (line breaks, commas, semicolons, backslashes), controls and direction marks.
+# (NUL aside: PostgreSQL cannot store it, and forms refuse it before.)
+SPECIAL = list("\n\r,;\\:\"'") + [chr(c) for c in range(1, 0x20)] + ["\x7f", "\u200f", "\u202e"]
+calendar_text = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(SPECIAL),
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    ),
+    min_size=1,
+    max_size=120,
+)
+
+
+@hypothesis_settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(event_title=calendar_text, title=calendar_text, description=calendar_text)
+def test_both_ics_views_carry_any_text_back_intact(
+    client, summer_event, event_title, title, description
+):
+    from django.core.cache import cache
+
+    from sessions.models import Session
+
+    session = Session.objects.filter(event=summer_event).first() or SessionFactory(
+        event=summer_event, is_published=True
+    )
+    type(summer_event).objects.filter(pk=summer_event.pk).update(title_en=event_title)
+    Session.objects.filter(pk=session.pk).update(title_en=title, description_en=description)
+    cache.clear()  # the agenda export is cached by its validator; the rows changed under it
+    for url in ("/events/summer/agenda.ics", f"/events/summer/sessions/{session.pk}.ics"):
+        _raw, calendar = _calendar(client, url)
+        (entry,) = calendar.walk("VEVENT")
+        assert str(entry["SUMMARY"]) == _as_written(title)
+        assert str(entry.get("DESCRIPTION", "")) == _as_written(description)
+        assert str(entry["LOCATION"]) == _as_written(event_title)
+        name = event_title if url.endswith("agenda.ics") else title
+        assert _unescape(str(calendar["X-WR-CALNAME"])) == _as_written(name)

@@ -47,4 +47,44 @@ def test_validate_photo_refuses_too_many_pixels():
     Image.new("1", (8000, 6000)).save(buffer, format="PNG")
     with pytest.raises(ValidationError) as error:
         validate_photo(SimpleUploadedFile("huge.png", buffer.getvalue()))
-    assert error.value.messages == ["The photo has too many pixels."]
+    assert error.value.messages == [
+        "The image has 48 million pixels; at most 25 million are accepted."
+    ]
+
+
+def pixel_bomb_png(width: int = 1, height: int = 39_000_000) -> bytes:
+    """A valid greyscale PNG declaring width x height pixels, all black, built chunk by chunk:
+    about 75 KB on disk, 78 MB once decoded (and several copies of that when resized)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" * (1 + width)  # filter byte, then one byte per pixel
+    packer = zlib.compressobj(9)
+    rows_per_piece = max(1, 1_000_000 // len(row))
+    parts = []
+    for start in range(0, height, rows_per_piece):
+        parts.append(packer.compress(row * min(rows_per_piece, height - start)))
+    parts.append(packer.flush())
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", b"".join(parts))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_pixel_bomb_is_refused_from_its_header():
+    data = pixel_bomb_png()
+    assert len(data) < 100_000
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (1, 39_000_000)  # what the header declares
+    with pytest.raises(ValidationError) as error:
+        validate_photo(SimpleUploadedFile("tall.png", data))
+    assert error.value.messages == [
+        "The image is 1 × 39000000 pixels; at most 10000 pixels on each side are accepted."
+    ]

@@ -150,8 +150,12 @@ def test_resend_and_revoke_are_logged_and_touch_only_the_selected(client, organi
         .values_list("object_id", "action_flag", "change_message")
     )
     assert logs == [
-        (str(chosen.pk), CHANGE, "Invitation resent"),
-        (str(chosen.pk), CHANGE, "Invitation revoked"),
+        (str(chosen.pk), CHANGE, "Invitation mailed again to the focal point."),
+        (
+            str(chosen.pk),
+            CHANGE,
+            "Invitation revoked: the focal point's link no longer opens the page.",
+        ),
     ]
 
 
@@ -168,7 +172,7 @@ def test_the_csv_export_neutralises_formulas(client, organiser):
     assert rows[0][:3] == ["Event", "Country code", "Delegation"]
     assert rows[1][2:4] == ['\'=HYPERLINK("http://x")', "'+cmd"]
     assert rows[1][6:10] == ["2", "1", "1", "0"]
-    assert LogEntry.objects.filter(change_message="Exported to CSV").count() == 1
+    assert LogEntry.objects.filter(change_message="Exported to CSV.").count() == 1
 
 
 @pytest.mark.parametrize("action", ["resend_invitation", "revoke", "export_csv"])

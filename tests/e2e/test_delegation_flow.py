@@ -21,10 +21,16 @@ PASSWORD = "correct horse battery staple"
 
 
 def _admin_login(page, base_url: str, user) -> None:
+    from allauth.account.models import EmailAddress
+
+    # The admin's login is the site's login, which wants a verified address.
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
     page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
     page.wait_for_url(f"{base_url}/admin/")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import override_settings
 from pypdf import PdfReader
@@ -22,10 +23,14 @@ PASSWORD = "correct horse battery staple"
 
 
 def _admin_login(page, base_url: str, user) -> None:
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    # The admin's login is the site's login, which wants a verified address.
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    page.goto(f"{base_url}/admin/login/")  # sends the visitor to the site's own login
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
     page.wait_for_url(f"{base_url}/admin/")
 
 
@@ -94,8 +99,6 @@ def test_staff_builds_the_report_and_downloads_it(live_server, new_page, organis
 
 
 def test_participant_cannot_reach_the_admin_or_report_downloads(live_server, new_page):
-    from allauth.account.models import EmailAddress
-
     user = UserFactory(email="participant@example.org")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     build = ReportBuild.objects.create(event=EventFactory(), language="en")

@@ -282,19 +282,19 @@ def test_cancel_twice_changes_nothing_the_second_time():
 
 def test_resend_queues_the_mail_of_the_current_status():
     waiting = RegistrationFactory(status=Status.WAITLISTED)
-    assert services.registrations_resend(registration_ids=[waiting.pk]) == 1
+    assert services.registrations_resend(registration_ids=[waiting.pk]) == [waiting.pk]
     assert _kinds(waiting) == ["waitlisted"]
 
 
 def test_custom_message_fills_placeholders_at_sending(django_capture_on_commit_callbacks):
     registration = RegistrationFactory(first_name="Aïcha", language="fr")
     with django_capture_on_commit_callbacks(execute=True):
-        count = services.registrations_message(
+        queued = services.registrations_message(
             registration_ids=[registration.pk],
             subject="Note for {first_name}",
             body="Dear {first_name} {unknown} {__class__}",
         )
-    assert count == 1
+    assert queued == [registration.pk]
     assert mail.outbox[0].subject == "Note for Aïcha"
     assert mail.outbox[0].body.startswith("Dear Aïcha {unknown} {__class__}")
 

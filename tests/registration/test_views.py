@@ -319,6 +319,18 @@ def test_self_service_calendar_download(client):
     assert "zoom.example" not in body
 
 
+def test_self_service_calendar_escapes_the_title_and_drops_control_characters(client):
+    import icalendar
+
+    event = EventFactory(title="Sahel,\x01 Sahara;\nwebinar\x1b")
+    registration = RegistrationFactory(event=event)
+    response = client.get(links.manage_path(registration=registration) + "calendar.ics")
+    assert response.status_code == 200
+    assert b"SUMMARY:Sahel\\, Sahara\\;\\nwebinar\r\n" in response.content
+    (entry,) = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(entry["SUMMARY"]) == "Sahel, Sahara;\nwebinar"
+
+
 def test_self_service_erase(client):
     registration = RegistrationFactory(first_name="Amina")
     path = links.manage_path(registration=registration)

@@ -152,6 +152,11 @@ def matrix(w) -> dict[str, tuple[str, dict]]:
         "unknown share link": ("/reports/shared/not-a-token/", every(404)),
         # The admin.
         "admin index": ("/admin/", STAFF_ONLY_VIEW),
+        # The admin's login is the site's login (one set of rate limits for both).
+        "admin login": (
+            "/admin/login/?next=/admin/",
+            per_role(LOGIN, 403, "302 /admin/", "302 /admin/", "302 /admin/"),
+        ),
         "events": ("/admin/webinar/event/", STAFF_ONLY_VIEW),
         "event change": (f"/admin/webinar/event/{w['event'].pk}/change/", STAFF_ONLY_VIEW),
         "event add": ("/admin/webinar/event/add/", ORGANISER_ONLY),
@@ -259,3 +264,356 @@ def test_every_admin_model_is_in_the_matrix(world):
     labels = {f"/admin/{m._meta.app_label}/{m._meta.model_name}/" for m in admin.site._registry}
     urls = {url for url, _answers in matrix(world).values()}
     assert sorted(labels - urls) == []
+
+
+# --- Admin actions ------------------------------------------------------------------------
+#
+# Every action of every registered ModelAdmin, POSTed by each role on a real row. An action a
+# role may run must run and leave one admin-log entry per object it changed; one it may not
+# run must change nothing at all (every row of the project's tables, the mails, the log).
+# An action added to any ModelAdmin without a line here fails
+# ``test_every_admin_action_is_in_the_matrix``.
+
+RAN, REFUSED = "ran", "refused"
+
+
+def allowed(*roles):
+    return {role: RAN if role in roles else REFUSED for role in ROLES}
+
+
+BY_ORGANISERS = allowed("organiser", "superuser")
+BY_SUPERUSER = allowed("superuser")
+BY_REPORT_STAFF = allowed("rapporteur", "organiser", "superuser")
+
+
+def _registration(**fields):
+    from registration.models import Registration
+
+    return RegistrationFactory(status=fields.pop("status", Registration.Status.PENDING), **fields)
+
+
+def _status(name):
+    from registration.models import Registration
+
+    return lambda: _registration(status=getattr(Registration.Status, name))
+
+
+def _event_with_agenda():
+    event = EventFactory()
+    SessionFactory(event=event)
+    SessionFactory(event=event, is_published=False)
+    return event
+
+
+def _build(**fields):
+    from tests.factories import ReportBuildFactory
+
+    return ReportBuildFactory(status=ReportBuild.Status.SUCCEEDED, allow_fallback=True, **fields)
+
+
+def _shared_build():
+    build = _build()
+    return report_services.report_build_publish(build=build)
+
+
+def _unverified_address():
+    from allauth.account.models import EmailAddress
+
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    return EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+
+
+def _organisation():
+    from webinar.models import Organisation
+
+    return Organisation.objects.create(name="Centre (fictional)")
+
+
+def _group():
+    from django.contrib.auth.models import Group
+
+    return Group.objects.create(name="Temporary")
+
+
+def _user():
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+def _series():
+    from tests.factories import SeriesFactory
+
+    return SeriesFactory()
+
+
+def _person():
+    from tests.factories import PersonFactory
+
+    return PersonFactory()
+
+
+def _outgoing_mail():
+    from registration.services import mail_queue
+
+    return mail_queue(registration=_registration(), kind="received")
+
+
+def _delegation_with_nominee():
+    from tests.factories import DelegationFactory
+
+    delegation = DelegationFactory()
+    delegation_services.delegation_nominate(
+        delegation=delegation, email="nominee@example.org", first_name="N", last_name="Ominee"
+    )
+    return delegation
+
+
+DELETE = {"post": "yes"}
+
+# {(model label, action name): (make the row, extra POST data, answer per role, log entries)}
+ACTIONS = {
+    ("auth.Group", "delete_selected"): (_group, DELETE, BY_SUPERUSER, 1),
+    ("account.EmailAddress", "make_verified"): (_unverified_address, {}, BY_SUPERUSER, 1),
+    ("account.EmailAddress", "delete_selected"): (_unverified_address, DELETE, BY_SUPERUSER, 1),
+    ("webinar.User", "delete_selected"): (_user, DELETE, BY_SUPERUSER, 1),
+    ("webinar.Organisation", "delete_selected"): (_organisation, DELETE, BY_ORGANISERS, 1),
+    ("webinar.Series", "delete_selected"): (_series, DELETE, BY_ORGANISERS, 1),
+    ("webinar.Event", "delete_selected"): (EventFactory, DELETE, BY_ORGANISERS, 1),
+    ("webinar.Event", "clone_event"): (
+        _event_with_agenda,
+        {
+            "apply": "1",
+            "title": "Next workshop",
+            "slug": "next-workshop",
+            "starts_on": "2031-03-02",
+        },
+        BY_ORGANISERS,
+        3,  # the new event and its two sessions
+    ),
+    ("agenda.Session", "publish"): (
+        lambda: SessionFactory(is_published=False),
+        {},
+        BY_ORGANISERS,
+        1,
+    ),
+    ("agenda.Session", "unpublish"): (SessionFactory, {}, BY_ORGANISERS, 1),
+    ("agenda.Session", "delete_selected"): (SessionFactory, DELETE, BY_ORGANISERS, 1),
+    ("agenda.Person", "delete_selected"): (_person, DELETE, BY_ORGANISERS, 1),
+    ("registration.Registration", "bulk_approve"): (_status("PENDING"), {}, BY_ORGANISERS, 1),
+    ("registration.Registration", "bulk_reject"): (_status("PENDING"), {}, BY_ORGANISERS, 1),
+    ("registration.Registration", "bulk_waitlist"): (_status("PENDING"), {}, BY_ORGANISERS, 1),
+    ("registration.Registration", "bulk_promote"): (_status("WAITLISTED"), {}, BY_ORGANISERS, 1),
+    ("registration.Registration", "bulk_cancel"): (_status("APPROVED"), {}, BY_ORGANISERS, 1),
+    ("registration.Registration", "resend_confirmation"): (
+        _status("APPROVED"),
+        {},
+        BY_ORGANISERS,
+        1,
+    ),
+    ("registration.Registration", "revoke_links"): (_registration, {}, BY_ORGANISERS, 1),
+    ("registration.Registration", "send_message"): (
+        _registration,
+        {"subject": "Programme", "body": "Dear {first_name}, see the agenda.", "send": "1"},
+        BY_ORGANISERS,
+        1,
+    ),
+    ("registration.Registration", "export_csv"): (_registration, {}, BY_ORGANISERS, 1),
+    ("registration.Registration", "export_xlsx"): (_registration, {}, BY_ORGANISERS, 1),
+    ("registration.Registration", "anonymise"): (_registration, {"confirm": "1"}, BY_ORGANISERS, 1),
+    ("registration.Registration", "delete_selected"): (_registration, DELETE, BY_ORGANISERS, 1),
+    ("registration.Question", "delete_selected"): (QuestionFactory, DELETE, BY_ORGANISERS, 1),
+    ("registration.OutgoingMail", "delete_selected"): (_outgoing_mail, DELETE, BY_ORGANISERS, 1),
+    ("reports.Report", "delete_selected"): (ReportFactory, DELETE, BY_ORGANISERS, 1),
+    ("reports.ReportBuild", "rebuild"): (_build, {}, BY_REPORT_STAFF, 1),
+    ("reports.ReportBuild", "publish"): (_build, {}, BY_ORGANISERS, 1),
+    ("reports.ReportBuild", "publish_and_email"): (_build, {}, BY_ORGANISERS, 1),
+    ("reports.ReportBuild", "revoke"): (_shared_build, {}, BY_ORGANISERS, 1),
+    ("reports.ReportBuild", "delete_selected"): (_build, DELETE, BY_SUPERUSER, 1),
+    ("delegations.Delegation", "resend_invitation"): (DelegationFactory, {}, BY_ORGANISERS, 1),
+    ("delegations.Delegation", "revoke"): (DelegationFactory, {}, BY_ORGANISERS, 1),
+    ("delegations.Delegation", "export_csv"): (_delegation_with_nominee, {}, BY_ORGANISERS, 1),
+    ("delegations.Delegation", "delete_selected"): (DelegationFactory, DELETE, BY_ORGANISERS, 1),
+}
+
+SNAPSHOT_APPS = (
+    "webinar",
+    "registration",
+    "agenda",
+    "reports",
+    "delegations",
+    "account",
+    "auth",
+    "admin",
+)
+
+
+def _snapshot() -> dict:
+    """Every row of the project's tables (and allauth's, auth's, the admin log), and the mails."""
+    from django.apps import apps
+    from django.core import mail
+
+    state = {}
+    for model in apps.get_models():
+        if model._meta.app_label in SNAPSHOT_APPS:
+            rows = model._base_manager.order_by("pk").values()
+            state[model._meta.label] = [sorted(row.items()) for row in rows]
+    state["mails sent"] = len(mail.outbox)
+    return state
+
+
+def _login(client, request, role):
+    if role == "anonymous":
+        return None
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("model_label", "action"), sorted(ACTIONS))
+def test_admin_action_matrix(client, request, role, model_label, action):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+    from django.contrib.admin.models import DELETION, LogEntry
+
+    make, extra, answers, log_entries = ACTIONS[model_label, action]
+    user = _login(client, request, role)
+    row = make()
+    app_label, model_name = model_label.lower().split(".")
+    before = _snapshot()
+    response = client.post(
+        f"/admin/{app_label}/{model_name}/",
+        {"action": action, ACTION_CHECKBOX_NAME: [str(row.pk)], **extra},
+    )
+    after = _snapshot()
+    assert response.status_code in (200, 302, 403), response.status_code
+    if answers[role] == REFUSED:
+        assert after == before, f"{role} ran {model_label}.{action}"
+        return
+    entries = list(LogEntry.objects.filter(user=user).order_by("pk"))
+    assert len(entries) == log_entries, [e.change_message for e in entries]
+    # Each entry says what the action did (a deletion says it by its flag, as Django's own).
+    assert all(e.get_change_message() or e.action_flag == DELETION for e in entries)
+    assert {k: v for k, v in after.items() if k != "admin.LogEntry"} != {
+        k: v for k, v in before.items() if k != "admin.LogEntry"
+    } or action.startswith("export_")
+    if action.startswith("export_"):
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment;")
+
+
+def _registered_actions(superuser) -> set[tuple[str, str]]:
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    return {
+        (model._meta.label, name)
+        for model, model_admin in admin.site._registry.items()
+        for name in model_admin.get_actions(request)
+    }
+
+
+def test_every_admin_action_is_in_the_matrix(superuser):
+    assert _registered_actions(superuser) == set(ACTIONS)
+
+
+def test_every_admin_action_declares_who_may_run_it(superuser):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    undeclared = sorted(
+        (model._meta.label, name)
+        for model, model_admin in admin.site._registry.items()
+        for name, (func, _name, _label) in model_admin.get_actions(request).items()
+        if not getattr(func, "allowed_permissions", ())
+    )
+    assert undeclared == []
+
+
+def test_admin_actions_log_what_they_did(client, organiser):
+    from django.contrib.admin.models import LogEntry
+
+    from registration.models import Registration
+
+    event = EventFactory(capacity=1)
+    seated = _registration(event=event, status=Registration.Status.APPROVED)
+    waiting = _registration(event=event, status=Registration.Status.WAITLISTED)
+    untouched = _registration(event=EventFactory(), status=Registration.Status.APPROVED)
+    client.force_login(organiser)
+    client.post(
+        "/admin/registration/registration/",
+        {"action": "bulk_cancel", "_selected_action": [str(seated.pk)]},
+    )
+    entries = {
+        (int(e.object_id), e.get_change_message()) for e in LogEntry.objects.filter(user=organiser)
+    }
+    assert entries == {
+        (seated.pk, "Admin action “Cancel”: the status is now “Cancelled”."),
+        (waiting.pk, "Given a seat from the waiting list, freed by the admin action “Cancel”."),
+    }
+    assert LogEntry.objects.filter(object_id=str(untouched.pk)).count() == 0
+
+
+def test_anonymising_leaves_no_name_in_the_admin_history(client, organiser):
+    from django.contrib.admin.models import LogEntry
+
+    registration = _registration(first_name="Amina", email="amina@ministry.example")
+    client.force_login(organiser)
+    for action, extra in (("bulk_approve", {}), ("anonymise", {"confirm": "1"})):
+        client.post(
+            "/admin/registration/registration/",
+            {"action": action, "_selected_action": [str(registration.pk)], **extra},
+        )
+    reprs = list(LogEntry.objects.order_by("pk").values_list("object_repr", flat=True))
+    assert reprs == [f"  <anonymised-{registration.pk}@invalid>"] * 2
+
+
+# --- Join details in the admin ------------------------------------------------------------
+
+JOIN_URL = "https://meet.example.org/j/987654321"
+PASSCODE = "SAHEL-2020-7341"
+SESSION_JOIN_URL = "https://meet.example.org/j/breakout-55"
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [("rapporteur", False), ("organiser", True), ("superuser", True)],
+)
+def test_join_details_on_event_and_session_pages(client, request, role, sees):
+    event = EventFactory(join_url=JOIN_URL, join_passcode=PASSCODE)
+    session = SessionFactory(event=event, join_url=SESSION_JOIN_URL)
+    client.force_login(request.getfixturevalue(role))
+    pages = {
+        "event": client.get(f"/admin/webinar/event/{event.pk}/change/"),
+        "session": client.get(f"/admin/agenda/session/{session.pk}/change/"),
+    }
+    assert {name: page.status_code for name, page in pages.items()} == {
+        "event": 200,
+        "session": 200,
+    }
+    event_html = pages["event"].content.decode()
+    session_html = pages["session"].content.decode()
+    shown = {
+        "event join link": JOIN_URL in event_html,
+        "event passcode": PASSCODE in event_html,
+        "event join field": "field-join_url" in event_html,
+        "event passcode field": "field-join_passcode" in event_html,
+        "session join link": SESSION_JOIN_URL in session_html,
+        "session join field": "field-join_url" in session_html,
+    }
+    assert shown == dict.fromkeys(shown, sees)
+
+
+def test_a_rapporteur_cannot_post_join_details(client, rapporteur):
+    event = EventFactory(join_url=JOIN_URL)
+    client.force_login(rapporteur)
+    response = client.post(
+        f"/admin/webinar/event/{event.pk}/change/", {"join_url": "https://evil.example/j/1"}
+    )
+    assert response.status_code == 403
+    event.refresh_from_db()
+    assert event.join_url == JOIN_URL

@@ -7,6 +7,7 @@ import datetime as dt
 import time
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.utils import timezone
 
@@ -35,6 +36,8 @@ def test_sign_ups_survive_a_broker_outage_and_mails_go_out_once(
     password = PBKDF2PasswordHasher().encode("desk passphrase 2020", PBKDF2PasswordHasher().salt())
     organiser = UserFactory(email="desk@example.org", is_staff=True, is_superuser=True)
     type(organiser).objects.filter(pk=organiser.pk).update(password=password)
+    # The admin's login is the site's login, which wants a verified address.
+    EmailAddress.objects.create(user=organiser, email=organiser.email, verified=True, primary=True)
     mail_dir = tmp_path / "mail"
     env = production_env(
         CELERY_BROKER_URL=own_redis.url,
@@ -71,8 +74,8 @@ def test_sign_ups_survive_a_broker_outage_and_mails_go_out_once(
 
         desk = Browser(base_url)
         status, _html, _location = desk.post_form(
-            "/admin/login/?next=/admin/",
-            {"username": organiser.email, "password": "desk passphrase 2020"},
+            "/accounts/login/?next=/admin/",
+            {"login": organiser.email, "password": "desk passphrase 2020"},
         )
         assert status == 302
         status, html, _location = desk.get("/admin/registration/registration/")

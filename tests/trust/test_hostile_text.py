@@ -116,7 +116,7 @@ def test_mails_carry_hostile_text_as_plain_text(
 
 def test_exports_neutralise_formulas(client, organiser, hostile_world):
     event = hostile_world[0]
-    _register(client, event)
+    _register(client, event, position=f"\x01{FORMULA}")
     client.force_login(organiser)
     csv_response = client.get(f"/admin/registration/registration/export/{event.pk}/csv/")
     assert csv_response.status_code == 200
@@ -124,13 +124,96 @@ def test_exports_neutralise_formulas(client, organiser, hostile_world):
     cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
     dangerous = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
     assert dangerous == []
-    assert f"'{FORMULA}" in cells
+    assert cells.count(f"'{FORMULA}") == 2  # the organisation, and the position once stripped
     xlsx = client.get(f"/admin/registration/registration/export/{event.pk}/xlsx/")
     content = b"".join(xlsx.streaming_content) if xlsx.streaming else xlsx.content
     sheet = load_workbook(io.BytesIO(content)).active
     values = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert [v for v in values if v[:1] in ("=", "+", "-", "@")] == []
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+C0_CONTROLS = [chr(code) for code in range(0x20)]
+TRIGGERS = ["=", "+", "-", "@", "\t", "\r"]
+CSV_FORBIDDEN = set(C0_CONTROLS) - {"\t", "\n", "\r"}  # line breaks of long answers stay
+
+
+def _exported_text_fields() -> list[str]:
+    """Every registration field an export shows that can hold typed text."""
+    from django.db import models
+
+    from registration.exports import _columns
+
+    fields = []
+    for name, _header, _show in _columns():
+        if "__" in name:
+            continue
+        field = Registration._meta.get_field(name)
+        if isinstance(field, models.CharField | models.TextField) and name not in fields:
+            fields.append(name)
+    return fields
+
+
+def _looks_like_a_formula(cell: str) -> bool:
+    return cell.lstrip(" \t\r\n")[:1] in ("=", "+", "-", "@") and not cell.startswith("'")
+
+
+def test_every_control_character_before_a_formula_is_neutralised_in_every_column():
+    from registration import exports
+    from registration.models import Answer, Question
+    from tests.factories import RegistrationFactory
+
+    event = EventFactory(slug="controls")
+    question = QuestionFactory(event=event)
+    registration = RegistrationFactory(event=event)
+    answer = Answer.objects.create(registration=registration, question=question, value="x")
+    fields = _exported_text_fields()
+    assert len(fields) == 14  # the export's text columns, from its own column list
+    failures = []
+    # NUL cannot be stored (PostgreSQL refuses it, the form too): the next test covers it.
+    for control in C0_CONTROLS[1:]:
+        for trigger in TRIGGERS:
+            payload = f'{control}{trigger}HYPERLINK("http://example.invalid")'
+            # Straight into the rows, as a form, an import or a shell could leave them; each
+            # column is cut to its field's length (a two-letter country code gets two).
+            Registration.objects.filter(pk=registration.pk).update(
+                **{
+                    name: payload[: Registration._meta.get_field(name).max_length]
+                    for name in fields
+                }
+            )
+            type(event).objects.filter(pk=event.pk).update(slug=payload)
+            Question.objects.filter(pk=question.pk).update(label=payload)
+            Answer.objects.filter(pk=answer.pk).update(value=payload)
+            rows = list(
+                exports.export_rows(
+                    registrations=Registration.objects.filter(pk=registration.pk),
+                    questions=Question.objects.filter(pk=question.pk),
+                )
+            )
+            sheet = load_workbook(io.BytesIO(exports.xlsx_bytes(rows))).active
+            for row in sheet.iter_rows():
+                for cell in row:
+                    text = cell.value if isinstance(cell.value, str) else ""
+                    if cell.data_type == "f" or _looks_like_a_formula(text):
+                        failures.append(("xlsx", repr(payload), cell.coordinate, cell.value))
+            text = "".join(exports.csv_chunks(rows)).removeprefix("\ufeff")
+            for row in csv.reader(io.StringIO(text, newline="")):
+                for cell in row:
+                    if _looks_like_a_formula(cell) or set(cell) & CSV_FORBIDDEN:
+                        failures.append(("csv", repr(payload), repr(cell)))
+    assert failures == []
+
+
+def test_exports_drop_control_characters_and_keep_the_rest_of_the_text():
+    from registration.exports import neutralise
+
+    assert neutralise("\x01=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert neutralise("\x00@SUM(1)") == "'@SUM(1)"
+    assert neutralise("Ministry\x00 of\x1f Interior\x7f") == "Ministry of Interior"
+    assert neutralise("line one\nline two\tend") == "line one\nline two\tend"
+    assert neutralise("\x0b\r=1") == "'\r=1"
+    assert neutralise(42) == 42
 
 
 def test_agenda_exports_keep_hostile_text_inert(client, hostile_world):

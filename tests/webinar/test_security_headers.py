@@ -10,7 +10,7 @@ def _policy(response) -> dict[str, str]:
     return {d.split(" ", 1)[0]: d.split(" ", 1)[1] for d in directives}
 
 
-@pytest.mark.parametrize("url", ["/", "/events/sec/", "/events/sec/register/", "/admin/login/"])
+@pytest.mark.parametrize("url", ["/", "/events/sec/", "/events/sec/register/", "/accounts/login/"])
 def test_pages_send_a_policy_without_inline_scripts(client, url):
     EventFactory(slug="sec")
     response = client.get(url)

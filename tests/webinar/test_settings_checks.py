@@ -93,6 +93,27 @@ def test_redis_broker_has_socket_timeouts_and_long_visibility_timeout():
     assert result.stdout.strip().splitlines()[-1] == "5 3 True"
 
 
+def test_language_cookie_is_secure_httponly_and_samesite_in_production():
+    # A real answer of the language switch, under the production settings module.
+    code = (
+        "from django.test import Client; "
+        "r = Client(HTTP_HOST='localhost').post('/i18n/setlang/', {'language': 'fr'}, "
+        "secure=True); c = r.cookies['django_language']; "
+        "print(r.status_code, c.value, c['secure'], c['httponly'], c['samesite'])"
+    )
+    result = manage("shell", "-v", "0", "-c", code, env=_prod_env())
+    assert result.stdout.strip().splitlines()[-1] == "302 fr True True Lax", result.stderr
+
+
+def test_language_cookie_follows_the_session_cookie_when_tls_is_off():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.LANGUAGE_COOKIE_SECURE, s.SESSION_COOKIE_SECURE, s.LANGUAGE_COOKIE_HTTPONLY)"
+    )
+    result = manage("shell", "-v", "0", "-c", code, env=_prod_env(SESSION_COOKIE_SECURE="0"))
+    assert result.stdout.strip().splitlines()[-1] == "False False True", result.stderr
+
+
 def test_worker_refuses_to_start_without_secret_key():
     result = subprocess.run(
         [sys.executable, "-m", "celery", "-A", "webinar", "worker", "--pool=solo"],
