@@ -24,7 +24,7 @@ from delegations.selectors import delegation_seats_used
 from registration.models import Category, OutgoingMail, Registration
 from registration.services import RegistrationError, event_is_over, event_seats_taken
 from registration.services.common import SEAT_HOLDING, _lock_event, event_seats_held
-from registration.services.outbox import _queue_send, mail_queue
+from registration.services.outbox import mail_queue
 from registration.services.signup import register
 from webinar.models import Event
 
@@ -179,17 +179,7 @@ def _mail_focal_point(*, delegation: Delegation, kind: str, dedupe_key: str = ""
 
     False when a mail with the same ``dedupe_key`` already exists for the delegation.
     """
-    row = OutgoingMail(
-        delegation=delegation, kind=kind, dedupe_key=dedupe_key, due_at=timezone.now()
-    )
-    try:
-        with transaction.atomic():
-            row.save(force_insert=True)
-    except IntegrityError:
-        return False
-    mail_id = row.pk
-    transaction.on_commit(lambda: _queue_send(mail_id), robust=True)
-    return True
+    return mail_queue(delegation=delegation, kind=kind, dedupe_key=dedupe_key) is not None
 
 
 def delegation_nominate(

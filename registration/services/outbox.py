@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,24 +18,31 @@ from registration.services.common import (
 )
 from webinar.models import Event
 
+if TYPE_CHECKING:
+    from delegations.models import Delegation
+
 logger = logging.getLogger(__name__)
 
 
 def mail_queue(
     *,
-    registration: Registration,
+    registration: Registration | None = None,
     kind: str,
     subject: str = "",
     body: str = "",
     dedupe_key: str = "",
     due_at: dt.datetime | None = None,
+    delegation: Delegation | None = None,
 ) -> OutgoingMail | None:
     """Record a mail to send, and queue its sending once the transaction commits.
 
-    Returns None when a mail with the same ``dedupe_key`` already exists for the registrant.
+    The recipient is a registrant, or a delegation's focal point (``delegation``): one outbox,
+    so one claim, lease, retry and sweep for every mail. Returns None when a mail with the
+    same ``dedupe_key`` already exists for the recipient.
     """
     row = OutgoingMail(
         registration=registration,
+        delegation=delegation,
         kind=kind,
         subject=subject,
         body=body,
