@@ -41,4 +41,4 @@ audit: install
 	$(VENV)/bin/pip-audit --strict --skip-editable
 
 clean:
-	rm -rf var staticfiles .pytest_cache .ruff_cache
+	rm -rf var staticfiles .pytest_cache .ruff_cache .mypy_cache

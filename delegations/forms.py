@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from registration.forms import DETAIL_WIDGETS, StripBidiControlsMixin
-from registration.models import LANGUAGES
+from webinar.languages import autonym_choices
 
 
 class NomineeForm(StripBidiControlsMixin, forms.Form):
@@ -32,7 +32,7 @@ class NomineeForm(StripBidiControlsMixin, forms.Form):
         help_text=_("The ministry or institution they work for."),
         widget=DETAIL_WIDGETS["organization"],
     )
-    language = forms.ChoiceField(label=_("Preferred language"), choices=LANGUAGES)
+    language = forms.ChoiceField(label=_("Preferred language"), choices=autonym_choices())
 
     def service_kwargs(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields}

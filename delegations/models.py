@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from registration.models import LANGUAGES
+from webinar.languages import autonym_choices
 from webinar.models import Event
 
 
@@ -39,7 +39,7 @@ class Delegation(models.Model):
     focal_point_name = models.CharField(_("focal point's name"), max_length=200)
     focal_point_email = models.EmailField(_("focal point's email address"), max_length=254)
     focal_point_language = models.CharField(
-        _("focal point's language"), max_length=8, choices=LANGUAGES, default="en"
+        _("focal point's language"), max_length=8, choices=autonym_choices(), default="en"
     )
     quota = models.PositiveSmallIntegerField(_("quota of seats"))
     nomination_deadline = models.DateTimeField(_("nomination deadline"))

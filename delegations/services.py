@@ -24,7 +24,7 @@ from delegations.selectors import delegation_seats_used
 from registration.models import Category, OutgoingMail, Registration
 from registration.services import RegistrationError, event_is_over, event_seats_taken
 from registration.services.common import SEAT_HOLDING, _lock_event, event_seats_held
-from registration.services.outbox import mail_queue
+from registration.services.outbox import mail_queue, mail_queue_once
 from registration.services.signup import register
 from webinar.models import Event
 
@@ -179,7 +179,10 @@ def _mail_focal_point(*, delegation: Delegation, kind: str, dedupe_key: str = ""
 
     False when a mail with the same ``dedupe_key`` already exists for the delegation.
     """
-    return mail_queue(delegation=delegation, kind=kind, dedupe_key=dedupe_key) is not None
+    if not dedupe_key:
+        mail_queue(delegation=delegation, kind=kind)
+        return True
+    return mail_queue_once(delegation=delegation, kind=kind, dedupe_key=dedupe_key) is not None
 
 
 def delegation_nominate(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
@@ -21,10 +20,8 @@ from registration.forms import AttendanceClearForm, AttendanceUploadForm, Custom
 from registration.models import Answer, OutgoingMail, Question, Registration
 from webinar.admin_access import log_admin_action
 from webinar.content_i18n import MissingTranslationsMixin
+from webinar.languages import language_autonym
 from webinar.models import Event
-
-PLAN_SALT = "registration.attendance-plan"
-PLAN_MAX_AGE = 3600
 
 
 class AnswerInline(admin.TabularInline):
@@ -42,7 +39,7 @@ class OutgoingMailInline(admin.TabularInline):
     model = OutgoingMail
     extra = 0
     fields = ["kind", "subject", "due_at", "sent_at", "attempts", "last_error"]
-    readonly_fields = fields
+    readonly_fields = ["kind", "subject", "due_at", "sent_at", "attempts", "last_error"]
     can_delete = False
     ordering = ["-created_at"]
 
@@ -309,7 +306,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
         rows = exports.export_rows(registrations=queryset, questions=questions)
         if fmt == "xlsx":
-            response = HttpResponse(
+            response: HttpResponse | StreamingHttpResponse = HttpResponse(
                 exports.xlsx_bytes(rows),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
@@ -373,9 +370,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         plans = selectors.interpretation_plans()
-        labels = dict(Registration._meta.get_field("interpretation_language").choices)
         for plan in plans:
-            plan["rows"] = [(labels.get(code, code), n) for code, n in plan["languages"].items()]
+            plan["rows"] = [(language_autonym(code), n) for code, n in plan["languages"].items()]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -395,20 +391,19 @@ class RegistrationAdmin(admin.ModelAdmin):
         here = reverse("admin:registration_registration_import")
         if request.method == "POST" and "plan" in request.POST:
             try:
-                plan = signing.loads(request.POST["plan"], salt=PLAN_SALT, max_age=PLAN_MAX_AGE)
-                plan["rows"]  # a preview signed before this layout of plan: upload again
-            except (signing.BadSignature, KeyError, TypeError):
-                messages.error(request, _("The preview has expired; upload the file again."))
+                signed = services.attendance_plan_read(token=request.POST["plan"])
+            except services.AttendancePlanExpired as exc:
+                messages.error(request, str(exc))
                 return redirect(here)
-            event = get_object_or_404(Event, pk=plan["event"])
+            event = get_object_or_404(Event, pk=signed["event"])
             confirmed = {int(i) for i in request.POST.getlist("confirm") if i.isdigit()}
             try:
                 applied = services.event_apply_attendance(
                     event=event,
-                    people=importers.payload_people(plan, confirmed=confirmed),
-                    file_name=plan["file"],
-                    file_sha256=plan["sha256"],
-                    layout=plan["layout"],
+                    people=importers.payload_people(signed, confirmed=confirmed),
+                    file_name=signed["file"],
+                    file_sha256=signed["sha256"],
+                    layout=signed["layout"],
                     imported_by=request.user,
                 )
             except services.AttendanceApplyError as exc:
@@ -457,8 +452,8 @@ class RegistrationAdmin(admin.ModelAdmin):
                     {
                         "event": event,
                         "plan": plan,
-                        "signed_plan": signing.dumps(
-                            plan.payload(event=event), salt=PLAN_SALT, compress=True
+                        "signed_plan": services.attendance_plan_sign(
+                            payload=plan.payload(event=event)
                         ),
                     }
                 )
@@ -469,7 +464,6 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(MissingTranslationsMixin, TranslationAdmin):
-    translated_fields = ("label", "help_text")
     list_display = ["label", "event", "kind", "required", "order", "missing_translations"]
     list_filter = ["event", "kind"]
     list_select_related = ["event"]

@@ -6,6 +6,3 @@ class RegistrationConfig(AppConfig):
     name = "registration"
     verbose_name = _("Registration")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from registration import signals  # noqa: F401

@@ -21,7 +21,7 @@ def registration_ics(*, registration: Registration) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     entry = CalendarEvent()
-    domain = getattr(settings, "SITE_URL", "http://localhost").split("//")[-1].split("/")[0]
+    domain = settings.SITE_URL.split("//")[-1].split("/")[0]
     entry.add("uid", f"event-{event.pk}-registration-{registration.pk}@{domain}")
     entry.add("dtstamp", timezone.now())
     entry.add("dtstart", event.starts_at)

@@ -14,7 +14,6 @@ from registration.calendar import registration_ics
 from registration.links import manage_url
 from registration.models import OutgoingMail, Registration
 
-PLACEHOLDERS = ("first_name", "last_name", "full_name", "event", "start", "status", "link")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from typing import Any, cast
 
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from registration.models import Answer, Question, Registration
 from webinar.text import strip_control_characters
@@ -34,13 +36,12 @@ def neutralise(value):
 
 def _labels(field_name: str) -> dict[str, str]:
     """Value → translated label, once per export (get_FOO_display re-hashes every call)."""
-    return {value: str(label) for value, label in Registration._meta.get_field(field_name).choices}
+    field = cast("Field[Any, Any]", Registration._meta.get_field(field_name))
+    return {value: str(label) for value, label in field.flatchoices}
 
 
 # (model field read with values_list, header, how the value is shown)
 def _columns():
-    from django_countries import countries
-
     status, honorific = _labels("status"), _labels("honorific")
     sex, category = _labels("sex"), _labels("category")
     country_names = {code: str(name) for code, name in countries}

@@ -2,16 +2,26 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from registration.models import Question, Registration
+from registration.importers import MAX_UPLOAD_BYTES
+from registration.models import Question, Registration, Sex
+from webinar.models import Event
 from webinar.text import strip_bidi_controls
 
 QUESTION_PREFIX = "q_"
+
+# The mixins below are for forms; type checkers see them as forms.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
 
 
 @functools.cache
@@ -35,14 +45,17 @@ def label_blank_choices(form: forms.BaseForm) -> None:
     """Say what an empty choice means instead of Django's dashes."""
     for name, label in BLANK_LABELS.items():
         if name in form.fields:
-            field = form.fields[name]
+            field = cast(forms.ChoiceField, form.fields[name])
             # A callable keeps the choices lazy: the country list is only sorted to render.
             field.choices = functools.partial(_relabelled, field.choices, label)
 
 
 def fast_country_validation(field: forms.Field) -> None:
     """Check a country code against a set: the stock check walks ~250 translated choices."""
-    field.valid_value = lambda value: str(value) in country_codes()
+    # On this one field instance only (the class's check stays for every other choice field).
+    cast(forms.ChoiceField, field).valid_value = (  # type: ignore[method-assign]
+        lambda value: str(value) in country_codes()
+    )
 
 
 HONEYPOT = "website"
@@ -60,7 +73,7 @@ DETAIL_WIDGETS = {
 
 
 def question_field(question: Question) -> forms.Field:
-    common = {
+    common: dict[str, Any] = {
         "label": question.label,
         "help_text": question.help_text,
         "required": question.required,
@@ -82,10 +95,14 @@ def question_field(question: Question) -> forms.Field:
     return forms.CharField(max_length=300, **common)
 
 
-class QuestionsMixin:
+class QuestionsMixin(_FormBase):
     """Adds an event's own questions as fields named q_<id>."""
 
-    def add_questions(self, questions: list[Question], answers: dict[int, str] | None = None):
+    questions: list[Question]
+
+    def add_questions(
+        self, questions: list[Question], answers: dict[int, str] | None = None
+    ) -> None:
         self.questions = questions
         for question in questions:
             field = question_field(question)
@@ -112,7 +129,7 @@ DETAIL_FIELDS = [
 ]  # fmt: skip
 
 
-class StripBidiControlsMixin:
+class StripBidiControlsMixin(_FormBase):
     """Drops direction overrides from every text a participant types (see webinar.text),
     before validation, so that "required" and length limits apply to what is kept."""
 
@@ -120,12 +137,13 @@ class StripBidiControlsMixin:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             return
-        if hasattr(self.data, "getlist"):
-            data = self.data.copy()
+        data: Any = self.data
+        if hasattr(data, "getlist"):
+            data = data.copy()
             for key in data:
                 data.setlist(key, [_strip(value) for value in data.getlist(key)])
         else:
-            data = {key: _strip(value) for key, value in self.data.items()}
+            data = {key: _strip(value) for key, value in data.items()}
         self.data = data
 
 
@@ -162,28 +180,19 @@ class RegistrationForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
             "email": {"invalid": _("Enter a valid email address, such as name@example.org.")},
         }
 
-    def __init__(self, *args, questions: list[Question] = (), **kwargs):
+    def __init__(self, *args, questions: Sequence[Question] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["accessibility_needs"].validators.append(MaxLengthValidator(1000))
         fast_country_validation(self.fields["country"])
         label_blank_choices(self)
-        self.fields["sex"].choices = [
-            c for c in self.fields["sex"].choices if c[0]
-        ]  # no empty radio
+        cast(forms.ChoiceField, self.fields["sex"]).choices = Sex.choices  # no empty radio
         self.add_questions(list(questions))
         # The honeypot and consent go last, after the event's questions.
         for name in ("consent_processing", HONEYPOT):
             self.fields[name] = self.fields.pop(name)
 
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip()
-
     def is_bot(self) -> bool:
         return bool(self.data.get(HONEYPOT))
-
-    def detail_fields(self):
-        names = [*self.Meta.fields]
-        return [self[name] for name in names]
 
     def service_kwargs(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -201,12 +210,12 @@ class DetailsForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
         fields = DETAIL_FIELDS
         widgets = DETAIL_WIDGETS
 
-    def __init__(self, *args, questions: list[Question] = (), answers=None, **kwargs):
+    def __init__(self, *args, questions: Sequence[Question] = (), answers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["accessibility_needs"].validators.append(MaxLengthValidator(1000))
         fast_country_validation(self.fields["country"])
         label_blank_choices(self)
-        self.fields["sex"].choices = [c for c in self.fields["sex"].choices if c[0]]
+        cast(forms.ChoiceField, self.fields["sex"]).choices = Sex.choices
         self.add_questions(list(questions), answers)
         if not self.instance.consent_processing:
             # A delegation's nominee was registered by their focal point: they give their
@@ -238,7 +247,9 @@ class CustomMessageForm(forms.Form):
 
 
 class AttendanceUploadForm(forms.Form):
-    event = forms.ModelChoiceField(label=_("Event"), queryset=None)
+    event: forms.ModelChoiceField[Event] = forms.ModelChoiceField(
+        label=_("Event"), queryset=Event.objects.none()
+    )
     file = forms.FileField(
         label=_("Attendance report"),
         help_text=_(
@@ -249,14 +260,12 @@ class AttendanceUploadForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from webinar.models import Event
-
         super().__init__(*args, **kwargs)
-        self.fields["event"].queryset = Event.objects.order_by("-starts_at")
+        cast(forms.ModelChoiceField, self.fields["event"]).queryset = Event.objects.order_by(
+            "-starts_at"
+        )
 
     def clean_file(self):
-        from registration.importers import MAX_UPLOAD_BYTES
-
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
@@ -269,15 +278,17 @@ class AttendanceUploadForm(forms.Form):
 class AttendanceClearForm(forms.Form):
     """A fresh start: forget every attendance import of an event."""
 
-    event = forms.ModelChoiceField(label=_("Event"), queryset=None)
+    event: forms.ModelChoiceField[Event] = forms.ModelChoiceField(
+        label=_("Event"), queryset=Event.objects.none()
+    )
     confirm = forms.BooleanField(
         label=_("Yes, forget every attendance import of this event and mark everyone absent"),
         required=True,
     )
 
     def __init__(self, *args, **kwargs):
-        from webinar.models import Event
-
         kwargs.setdefault("prefix", "clear")
         super().__init__(*args, **kwargs)
-        self.fields["event"].queryset = Event.objects.order_by("-starts_at")
+        cast(forms.ModelChoiceField, self.fields["event"]).queryset = Event.objects.order_by(
+            "-starts_at"
+        )

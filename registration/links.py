@@ -14,7 +14,7 @@ SALT = "registration.self-service"
 
 
 def link_max_age() -> dt.timedelta:
-    return dt.timedelta(days=getattr(settings, "REGISTRATION_LINK_MAX_AGE_DAYS", 120))
+    return dt.timedelta(days=settings.REGISTRATION_LINK_MAX_AGE_DAYS)
 
 
 def registration_token(*, registration: Registration) -> str:
@@ -54,5 +54,5 @@ def manage_path(*, registration: Registration) -> str:
 
 
 def manage_url(*, registration: Registration) -> str:
-    base = getattr(settings, "SITE_URL", "http://localhost:8000").rstrip("/")
+    base = settings.SITE_URL
     return base + manage_path(registration=registration)

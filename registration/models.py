@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from webinar.languages import autonym_choices
 from webinar.models import Event
 
 
@@ -28,9 +30,6 @@ class Sex(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
     UNDISCLOSED = "undisclosed", _("Prefer not to say")
-
-
-LANGUAGES = [("en", "English"), ("fr", "Français"), ("ar", "العربية")]
 
 
 class Honorific(models.TextChoices):
@@ -79,12 +78,12 @@ class Registration(models.Model):
     category = models.CharField(_("category"), max_length=30, choices=Category)
     position = models.CharField(_("position"), max_length=200, blank=True)
     language = models.CharField(
-        _("preferred language"), max_length=8, default="en", choices=LANGUAGES
+        _("preferred language"), max_length=8, default="en", choices=autonym_choices()
     )
     interpretation_language = models.CharField(
         _("interpretation needed into"),
         max_length=8,
-        choices=LANGUAGES,
+        choices=autonym_choices(),
         blank=True,
         help_text=_("Leave empty if you need no interpretation."),
     )
@@ -182,8 +181,6 @@ class Question(models.Model):
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.kind in (self.Kind.CHOICE, self.Kind.MULTIPLE) and len(self.choice_list()) < 2:
             raise ValidationError({"choices": _("Give at least two choices, one per line.")})
 

@@ -7,7 +7,7 @@ import math
 from django.db.models import Count, Q, QuerySet
 
 from registration.models import Question, Registration
-from webinar.models import Event
+from webinar.models import Event, User
 
 
 def event_questions(*, event: Event) -> list[Question]:
@@ -50,26 +50,6 @@ def registration_status_counts(*, registrations: QuerySet[Registration]) -> dict
     return counts
 
 
-def event_interpretation_plan(*, event: Event) -> list[dict]:
-    """Per language: how many approved participants asked for interpretation into it."""
-    rows = (
-        event.registrations.filter(status=Registration.Status.APPROVED)
-        .exclude(interpretation_language="")
-        .values("interpretation_language")
-        .annotate(participants=Count("pk"))
-        .order_by("interpretation_language")
-    )
-    labels = dict(Registration._meta.get_field("interpretation_language").choices)
-    return [
-        {
-            "language": row["interpretation_language"],
-            "label": labels.get(row["interpretation_language"], row["interpretation_language"]),
-            "participants": row["participants"],
-        }
-        for row in rows
-    ]
-
-
 def interpretation_plans() -> list[dict]:
     """Every event with at least one request, with its per-language counts (two queries)."""
     rows = (
@@ -93,7 +73,7 @@ def interpretation_plans() -> list[dict]:
     ]
 
 
-def user_registrations(*, user) -> QuerySet[Registration]:
+def user_registrations(*, user: User) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(anonymised_at=None)
         .filter(Q(user=user) | Q(email__iexact=user.email))

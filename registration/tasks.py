@@ -38,7 +38,7 @@ def schedule_reminders() -> None:
 
 @shared_task(name="registration.anonymise_expired")
 def anonymise_expired() -> None:
-    days = getattr(settings, "REGISTRATION_RETENTION_DAYS", 365)
+    days = settings.REGISTRATION_RETENTION_DAYS
     count = services.events_anonymise_expired(retention_days=days)
     if count:
         logger.info("anonymised %s registrations past retention", count)

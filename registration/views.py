@@ -167,11 +167,11 @@ def cancel(request, token: str):
         try:
             services.registration_cancel(registration=registration)
         except services.RegistrationError as exc:
-            refused = exc.message
+            refused = str(exc.message)
         else:
             return redirect(reverse("registration:manage", kwargs={"token": token}))
     elif services.event_is_over(event=registration.event):
-        refused = services.EVENT_OVER_MESSAGE
+        refused = str(services.EVENT_OVER_MESSAGE)
     return render(
         request,
         "registration/cancel.html",

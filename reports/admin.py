@@ -8,30 +8,25 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from reports import selectors, services
-from reports.models import (
-    REPORT_LANGUAGES,
-    Finding,
-    Recommendation,
-    Report,
-    ReportBuild,
-    SessionSummary,
-)
+from reports.models import Finding, Recommendation, Report, ReportBuild, SessionSummary
 from webinar.admin_access import ADDITION, log_admin_action
+from webinar.content_i18n import model_translated_fields
+from webinar.languages import LANGUAGE_CODES, autonym_choices, language_name
+
+
+def _in_each_language(field: str) -> list[str]:
+    return [f"{field}_{lang}" for lang in LANGUAGE_CODES]
 
 
 def _language_fieldsets(fields: tuple[str, ...]) -> list:
-    names = {"en": _("English"), "fr": _("French"), "ar": _("Arabic")}
     return [
-        (names[lang], {"fields": [f"{field}_{lang}" for field in fields]})
-        for lang in REPORT_LANGUAGES
+        (language_name(lang), {"fields": [f"{field}_{lang}" for field in fields]})
+        for lang in LANGUAGE_CODES
     ]
 
 
-class SessionSummaryInline(admin.StackedInline):
-    model = SessionSummary
+class _EventSessionsInline(admin.StackedInline):
     extra = 0
-    autocomplete_fields = []
-    fields = ["session", "key_points_en", "key_points_fr", "key_points_ar"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Only the sessions of this report's event.
@@ -42,9 +37,14 @@ class SessionSummaryInline(admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class FindingInline(SessionSummaryInline):
+class SessionSummaryInline(_EventSessionsInline):
+    model = SessionSummary
+    fields = ["session", *_in_each_language("key_points")]
+
+
+class FindingInline(_EventSessionsInline):
     model = Finding
-    fields = ["challenge_type", "programme_area", "session", "text_en", "text_fr", "text_ar"]
+    fields = ["challenge_type", "programme_area", "session", *_in_each_language("text")]
 
 
 class RecommendationInline(admin.StackedInline):
@@ -53,14 +53,12 @@ class RecommendationInline(admin.StackedInline):
     fields = [
         ("addressee", "stage", "level"),
         ("sdg_target", "gcm_objective", "priority", "order"),
-        "text_en",
-        "text_fr",
-        "text_ar",
+        *_in_each_language("text"),
     ]
 
 
 class BuildRequestForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"), choices=ReportBuild.Language.choices)
+    language = forms.ChoiceField(label=_("Language"), choices=autonym_choices())
     allow_fallback = forms.BooleanField(
         label=_("Build anyway, showing untranslated texts in another language (marked)"),
         required=False,
@@ -70,7 +68,7 @@ class BuildRequestForm(forms.Form):
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = ["__str__", "event", "updated_at"]
-    search_fields = ["title_en", "title_fr", "title_ar", "event__title"]
+    search_fields = [*_in_each_language("title"), "event__title"]
     list_select_related = ["event"]
     inlines = [SessionSummaryInline, FindingInline, RecommendationInline]
     readonly_fields = ["build_versions"]
@@ -79,7 +77,7 @@ class ReportAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         return [
             (None, {"fields": ["event", "region_countries", "distribution_list"]}),
-            *_language_fieldsets(Report.TRANSLATED_FIELDS),
+            *_language_fieldsets(model_translated_fields(Report)),
             (_("PDF versions"), {"fields": ["build_versions"]}),
         ]
 
@@ -125,7 +123,7 @@ class ReportAdmin(admin.ModelAdmin):
 
     def build_view(self, request, pk: int):
         """The "Build PDF" button: choose a language, see what is not translated, build."""
-        report = get_object_or_404(Report.objects.select_related("event"), pk=pk)
+        report: Report = get_object_or_404(Report.objects.select_related("event"), pk=pk)
         if not (
             self.has_view_permission(request, report)
             and request.user.has_perm("reports.add_reportbuild")
@@ -133,7 +131,7 @@ class ReportAdmin(admin.ModelAdmin):
             raise PermissionDenied
         missing = {
             lang: selectors.report_missing_translations(report=report, language=lang)
-            for lang in REPORT_LANGUAGES
+            for lang in LANGUAGE_CODES
         }
         form = BuildRequestForm(request.POST or None)
         refused = []
@@ -163,7 +161,7 @@ class ReportAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "report": report,
             "form": form,
-            "missing": [(lang, missing[lang]) for lang in REPORT_LANGUAGES],
+            "missing": [(lang, missing[lang]) for lang in LANGUAGE_CODES],
             "refused": refused,
             "title": _("Build the PDF of “%(report)s”") % {"report": report},
         }
@@ -176,14 +174,19 @@ class ReportBuildAddForm(forms.ModelForm):
         fields = ["report", "language", "allow_fallback"]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         report, language = data.get("report"), data.get("language")
-        if report and language and not data.get("allow_fallback"):
-            missing = selectors.report_missing_translations(report=report, language=language)
-            if missing:
-                raise forms.ValidationError(
-                    [_("Not translated: %(text)s") % {"text": text} for text in missing]
+        if report and language:
+            try:
+                services.report_build_check(
+                    report=report,
+                    language=language,
+                    allow_fallback=bool(data.get("allow_fallback")),
                 )
+            except services.MissingTranslations as exc:
+                raise forms.ValidationError(
+                    [_("Not translated: %(text)s") % {"text": text} for text in exc.missing]
+                ) from exc
         return data
 
 
@@ -303,7 +306,7 @@ class ReportBuildAdmin(admin.ModelAdmin):
                     objects=[new_build],
                     flag=ADDITION,
                     message=gettext("Queued by the admin action “%(action)s” from build %(pk)d.")
-                    % {"action": self.rebuild.short_description, "pk": build.pk},
+                    % {"action": getattr(self.rebuild, "short_description", ""), "pk": build.pk},
                 )
         self.message_user(
             request,
@@ -315,7 +318,10 @@ class ReportBuildAdmin(admin.ModelAdmin):
     def _publish(self, request, queryset, *, email: bool):
         done = 0
         for build in queryset:
-            if build.status != ReportBuild.Status.SUCCEEDED:
+            was_shared = bool(build.share_token)
+            try:
+                services.report_build_publish(build=build, user=request.user, email=email)
+            except services.BuildNotPublishable:
                 self.message_user(
                     request,
                     _("Build %(pk)d is not finished; only finished builds can be published.")
@@ -323,8 +329,6 @@ class ReportBuildAdmin(admin.ModelAdmin):
                     messages.WARNING,
                 )
                 continue
-            was_shared = bool(build.share_token)
-            services.report_build_publish(build=build, user=request.user, email=email)
             done += 1
             if email:
                 message = gettext("Published; the link is being mailed to the distribution list.")

@@ -5,60 +5,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from webinar.languages import autonym_choices
 from webinar.models import Event
-
-# The report's languages; every text of the report has one column per language.
-REPORT_LANGUAGES = ("en", "fr", "ar")
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 
 # Reasons a build records in English and the build page shows in the reader's language.
 BUILD_TOO_LONG = gettext_noop("The build took too long.")
 PLAIN_REASONS = frozenset({BUILD_TOO_LONG})
-
-
-class TranslatedTextMixin:
-    """Per-language columns named ``<field>_<language>``, read with a visible fallback."""
-
-    TRANSLATED_FIELDS: tuple[str, ...] = ()
-    # A translation is required only where the original (English or any language) has text.
-
-    def text(self, field: str, language: str) -> str:
-        return (getattr(self, f"{field}_{language}", "") or "").strip()
-
-    def text_or_fallback(self, field: str, language: str) -> tuple[str, str]:
-        """The text in ``language``, else the first language that has it: (text, its language)."""
-        value = self.text(field, language)
-        if value:
-            return value, language
-        for other in REPORT_LANGUAGES:
-            value = self.text(field, other)
-            if value:
-                return value, other
-        return "", language
-
-    def missing_languages(self, field: str) -> list[str]:
-        """Languages lacking a text that another language has (nothing written is not missing)."""
-        present = [lang for lang in REPORT_LANGUAGES if self.text(field, lang)]
-        if not present:
-            return []
-        return [lang for lang in REPORT_LANGUAGES if lang not in present]
-
-
-def _texts(verbose: str, *, blank: bool = True, max_length: int | None = None) -> dict:
-    """Three columns (en, fr, ar) for one text; used to keep the model definitions short."""
-    fields = {}
-    for lang in REPORT_LANGUAGES:
-        label = format_lazy("{} ({})", verbose, lang)
-        if max_length:
-            fields[lang] = models.CharField(label, max_length=max_length, blank=blank)
-        else:
-            fields[lang] = models.TextField(label, blank=blank)
-    return fields
 
 
 class ChallengeType(models.TextChoices):
@@ -107,29 +63,23 @@ class Priority(models.IntegerChoices):
     LOW = 3, _("Low")
 
 
-class Report(TranslatedTextMixin, models.Model):
-    """The summary report of one event, edited by rapporteurs and organisers."""
+# The texts below are written in every language of settings.LANGUAGES (reports/translation.py):
+# django-modeltranslation adds the columns ``<field>_en``, ``<field>_fr``, ``<field>_ar``; what is
+# missing and which language a reader gets instead is decided in webinar/content_i18n.py.
 
-    TRANSLATED_FIELDS = (
-        "title",
-        "executive_summary",
-        "background",
-        "objectives",
-        "conclusions",
-        "next_steps",
-    )
+
+class Report(models.Model):
+    """The summary report of one event, edited by rapporteurs and organisers."""
 
     event = models.OneToOneField(
         Event, on_delete=models.CASCADE, related_name="report", verbose_name=_("event")
     )
-    title_en, title_fr, title_ar = _texts(_("title"), max_length=300).values()
-    executive_summary_en, executive_summary_fr, executive_summary_ar = _texts(
-        _("executive summary")
-    ).values()
-    background_en, background_fr, background_ar = _texts(_("background")).values()
-    objectives_en, objectives_fr, objectives_ar = _texts(_("objectives")).values()
-    conclusions_en, conclusions_fr, conclusions_ar = _texts(_("conclusions")).values()
-    next_steps_en, next_steps_fr, next_steps_ar = _texts(_("next steps")).values()
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    executive_summary = models.TextField(_("executive summary"), blank=True)
+    background = models.TextField(_("background"), blank=True)
+    objectives = models.TextField(_("objectives"), blank=True)
+    conclusions = models.TextField(_("conclusions"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
     region_countries = CountryField(
         _("countries of the region"),
         multiple=True,
@@ -149,7 +99,8 @@ class Report(TranslatedTextMixin, models.Model):
         verbose_name_plural = _("reports")
 
     def __str__(self) -> str:
-        return self.title_en or self.event.title
+        # The title in the reader's language, or another one (django-modeltranslation).
+        return self.title or self.event.title
 
     def distribution_addresses(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -160,9 +111,7 @@ class Report(TranslatedTextMixin, models.Model):
         return list(seen)
 
 
-class SessionSummary(TranslatedTextMixin, models.Model):
-    TRANSLATED_FIELDS = ("key_points",)
-
+class SessionSummary(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="session_summaries", verbose_name=_("report")
     )
@@ -172,9 +121,7 @@ class SessionSummary(TranslatedTextMixin, models.Model):
         related_name="report_summaries",
         verbose_name=_("session"),
     )
-    key_points_en, key_points_fr, key_points_ar = _texts(
-        _("rapporteur's key points (one per line)")
-    ).values()
+    key_points = models.TextField(_("rapporteur's key points (one per line)"), blank=True)
 
     class Meta:
         ordering = ["session__starts_at", "session__order", "pk"]
@@ -190,9 +137,7 @@ class SessionSummary(TranslatedTextMixin, models.Model):
         return str(self.session)
 
 
-class Finding(TranslatedTextMixin, models.Model):
-    TRANSLATED_FIELDS = ("text",)
-
+class Finding(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="findings", verbose_name=_("report")
     )
@@ -208,7 +153,7 @@ class Finding(TranslatedTextMixin, models.Model):
         related_name="findings",
         verbose_name=_("session it came from"),
     )
-    text_en, text_fr, text_ar = _texts(_("text")).values()
+    text = models.TextField(_("text"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -217,16 +162,14 @@ class Finding(TranslatedTextMixin, models.Model):
         verbose_name_plural = _("findings")
 
     def __str__(self) -> str:
-        return (self.text_en or self.text_fr or self.text_ar)[:80]
+        return (self.text or "")[:80]
 
 
-class Recommendation(TranslatedTextMixin, models.Model):
-    TRANSLATED_FIELDS = ("text",)
-
+class Recommendation(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("report")
     )
-    text_en, text_fr, text_ar = _texts(_("text")).values()
+    text = models.TextField(_("text"), blank=True)
     addressee = models.CharField(_("addressed to"), max_length=30, choices=Addressee)
     stage = models.CharField(
         _("stage of the national development process"), max_length=20, choices=Stage
@@ -257,7 +200,7 @@ class Recommendation(TranslatedTextMixin, models.Model):
         verbose_name_plural = _("recommendations")
 
     def __str__(self) -> str:
-        return (self.text_en or self.text_fr or self.text_ar)[:80]
+        return (self.text or "")[:80]
 
 
 class ReportBuild(models.Model):
@@ -266,11 +209,6 @@ class ReportBuild(models.Model):
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
-
-    class Language(models.TextChoices):
-        EN = "en", "English"
-        FR = "fr", "Français"
-        AR = "ar", "العربية"
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="report_builds", verbose_name=_("event")
@@ -283,7 +221,9 @@ class ReportBuild(models.Model):
         blank=True,
         verbose_name=_("report"),
     )
-    language = models.CharField(_("language"), max_length=2, choices=Language, default="en")
+    language = models.CharField(
+        _("language"), max_length=2, choices=autonym_choices(), default="en"
+    )
     allow_fallback = models.BooleanField(
         _("fall back to another language where a translation is missing"), default=False
     )

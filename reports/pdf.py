@@ -64,7 +64,7 @@ def make_url_fetcher(generated: dict[str, tuple[bytes, str]] | None = None):
     """A fetcher for the static files, plus ``generated`` {name: (bytes, content type)}."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    generated = generated or {}
+    resources: dict[str, tuple[bytes, str]] = generated or {}
 
     class StaticOnlyURLFetcher(URLFetcher):
         def __init__(self):
@@ -73,9 +73,9 @@ def make_url_fetcher(generated: dict[str, tuple[bytes, str]] | None = None):
         def fetch(self, url, headers=None):
             if url.startswith(GENERATED_BASE_URL):
                 name = url[len(GENERATED_BASE_URL) :]
-                if name not in generated:
+                if name not in resources:
                     raise RefusedResource(f"no such generated resource: {name[:200]}")
-                content, content_type = generated[name]
+                content, content_type = resources[name]
                 return URLFetcherResponse(url, content, headers={"Content-Type": content_type})
             path = resolve_static(url)
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.apps import apps
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django_countries import countries
 
 from registration.models import Category, Registration, Sex
 from registration.selectors import attended_condition
 from reports.models import (
-    LANGUAGE_NAMES,
-    REPORT_LANGUAGES,
     Addressee,
     ChallengeType,
     Finding,
@@ -23,13 +22,25 @@ from reports.models import (
     ReportBuild,
     SessionSummary,
     Stage,
-    TranslatedTextMixin,
 )
+from sessions.models import Session, SessionRole
+from sessions.selectors import event_published_sessions
+from webinar.content_i18n import (
+    missing_fields,
+    model_translated_fields,
+    text_in,
+    text_with_fallback,
+)
+from webinar.languages import LANGUAGE_CODES, language_autonym
 from webinar.models import Event
 
 
-def report_for_event(*, event: Event) -> Report | None:
-    return Report.objects.filter(event=event).first()
+def _verbose_name(model: type[Model] | Model, name: str) -> str:
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
+
+
+def _text_label(obj: Model, name: str, language: str) -> str:
+    return f"{_verbose_name(obj, name)} ({language})"
 
 
 def report_missing_translations(*, report: Report, language: str) -> list[str]:
@@ -40,19 +51,20 @@ def report_missing_translations(*, report: Report, language: str) -> list[str]:
     """
     missing: list[str] = []
 
-    def check(obj: TranslatedTextMixin, label: str) -> None:
-        for name in obj.TRANSLATED_FIELDS:
-            if language in obj.missing_languages(name):
-                verbose = obj._meta.get_field(f"{name}_{language}").verbose_name
-                missing.append(f"{label}: {verbose}")
+    def check(obj: Model, label: str) -> None:
+        for name in missing_fields(obj, model_translated_fields(obj), language):
+            missing.append(f"{label}: {_text_label(obj, name, language)}")
 
-    check(report, str(Report._meta.verbose_name).capitalize())
+    def title(model: type[Model]) -> str:
+        return str(model._meta.verbose_name).capitalize()
+
+    check(report, title(Report))
     for summary in report.session_summaries.select_related("session"):
-        check(summary, f"{SessionSummary._meta.verbose_name.capitalize()} “{summary.session}”")
+        check(summary, f"{title(SessionSummary)} “{summary.session}”")
     for number, finding in enumerate(report.findings.all(), start=1):
-        check(finding, f"{Finding._meta.verbose_name.capitalize()} {number}")
+        check(finding, f"{title(Finding)} {number}")
     for number, recommendation in enumerate(report.recommendations.all(), start=1):
-        check(recommendation, f"{Recommendation._meta.verbose_name.capitalize()} {number}")
+        check(recommendation, f"{title(Recommendation)} {number}")
     return missing
 
 
@@ -66,7 +78,7 @@ class Text:
 
     @property
     def language_name(self) -> str:
-        return LANGUAGE_NAMES.get(self.language, self.language)
+        return language_autonym(self.language)
 
     def lines(self) -> list[str]:
         return [line.strip(" -•\t") for line in self.value.splitlines() if line.strip()]
@@ -81,38 +93,47 @@ class Localiser:
     allow_fallback: bool
     fallbacks: list[str] = field(default_factory=list)
 
-    def __call__(self, obj: TranslatedTextMixin, name: str, label: str = "") -> Text:
+    def __call__(self, obj: Model, name: str, label: str = "") -> Text:
         if not self.allow_fallback:
-            return Text(obj.text(name, self.language), self.language, False)
-        value, used = obj.text_or_fallback(name, self.language)
-        if used != self.language:
-            self.fallbacks.append(label or name)
-        return Text(value, used, used != self.language)
+            return Text(text_in(obj, name, self.language), self.language, False)
+        value, used = text_with_fallback(obj, name, self.language)
+        if used is None or used == self.language:
+            return Text(value, self.language, False)
+        self.fallbacks.append(label or name)
+        return Text(value, used, True)
 
 
-def _rapporteur_prefetch() -> list:
-    """Sessions' rapporteurs, once the agenda has people and roles (agenda.SessionRole)."""
-    try:
-        role_model = apps.get_model("agenda", "SessionRole")
-    except LookupError:
-        return []
-    return [
-        Prefetch(
-            "roles",
-            queryset=role_model.objects.filter(role="rapporteur").select_related("person"),
-            to_attr="rapporteur_roles",
-        )
-    ]
+@dataclass
+class Numbered:
+    """A finding or recommendation as the report prints it: its number and its text."""
+
+    item: Finding | Recommendation
+    number: int
+    localised: Text
+
+    def __getattr__(self, name: str) -> Any:
+        # The template reads the row's own fields (session, stage, ...) through this wrapper.
+        if name == "item":  # not set yet (copying, unpickling)
+            raise AttributeError(name)
+        return getattr(self.item, name)
 
 
-def report_sessions(*, event: Event) -> list:
-    from sessions.selectors import event_published_sessions
+def report_sessions(*, event: Event) -> list[Session]:
+    """The published sessions, each with its rapporteurs' roles (``rapporteur_roles``)."""
+    rapporteurs = Prefetch(
+        "roles",
+        queryset=SessionRole.objects.filter(role=SessionRole.Role.RAPPORTEUR).select_related(
+            "person"
+        ),
+        to_attr="rapporteur_roles",
+    )
+    return list(event_published_sessions(event=event).prefetch_related(rapporteurs))
 
-    return list(event_published_sessions(event=event).prefetch_related(*_rapporteur_prefetch()))
 
-
-def _group(items: list, key, order: list) -> list[tuple[str, list]]:
-    groups: dict = {value: [] for value in order}
+def _group(
+    items: Iterable[Numbered], key: Callable[[Numbered], str], order: list[str]
+) -> list[tuple[str, list[Numbered]]]:
+    groups: dict[str, list[Numbered]] = {value: [] for value in order}
     for item in items:
         groups.setdefault(key(item), []).append(item)
     return [(value, members) for value, members in groups.items() if members]
@@ -122,8 +143,8 @@ def report_content(*, report: Report, language: str, allow_fallback: bool) -> di
     """Everything the template shows, in ``language``; a fixed number of queries."""
     localise = Localiser(language=language, allow_fallback=allow_fallback)
     texts = {
-        name: localise(report, name, str(report._meta.get_field(f"{name}_en").verbose_name))
-        for name in Report.TRANSLATED_FIELDS
+        name: localise(report, name, _verbose_name(Report, name))
+        for name in model_translated_fields(Report)
     }
     sessions = report_sessions(event=report.event)
     summaries = {s.session_id: s for s in report.session_summaries.all()}
@@ -137,16 +158,14 @@ def report_content(*, report: Report, language: str, allow_fallback: bool) -> di
                 "key_points": localise(summary, "key_points", str(session)) if summary else None,
             }
         )
-    findings = []
-    for number, finding in enumerate(report.findings.select_related("session"), start=1):
-        finding.localised = localise(finding, "text", f"finding {number}")
-        finding.number = number
-        findings.append(finding)
-    recommendations = []
-    for number, rec in enumerate(report.recommendations.all(), start=1):
-        rec.localised = localise(rec, "text", f"recommendation {number}")
-        rec.number = number
-        recommendations.append(rec)
+    findings = [
+        Numbered(finding, number, localise(finding, "text", f"finding {number}"))
+        for number, finding in enumerate(report.findings.select_related("session"), start=1)
+    ]
+    recommendations = [
+        Numbered(rec, number, localise(rec, "text", f"recommendation {number}"))
+        for number, rec in enumerate(report.recommendations.all(), start=1)
+    ]
     challenge_labels = dict(ChallengeType.choices)
     addressee_labels = dict(Addressee.choices)
     stage_labels = dict(Stage.choices)
@@ -240,7 +259,7 @@ def report_statistics(*, event: Event, region_countries: list[str]) -> Statistic
         ],
         by_country=country_rows,
         by_sex=[(str(label), by_sex[value]) for value, label in Sex.choices],
-        by_language=[(LANGUAGE_NAMES[code], by_language[code]) for code in REPORT_LANGUAGES],
+        by_language=[(language_autonym(code), by_language[code]) for code in LANGUAGE_CODES],
         countries_total=len(country_rows),
         region_countries_total=len(region),
         region_countries_present=len(region & {row[0] for row in country_rows}),

@@ -70,7 +70,7 @@ def _pdf_response(build: ReportBuild) -> FileResponse:
     if build.status != ReportBuild.Status.SUCCEEDED or not build.file:
         raise Http404
     try:
-        handle = default_storage.open(build.file.name, "rb")
+        handle = default_storage.open(str(build.file.name), "rb")
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(

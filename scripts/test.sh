@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test`: lint, Django's checks, migrations in step with the models, then the test suite.
+# `make test`: lint, types, Django's checks, migrations in step with the models, then the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -9,6 +9,9 @@ bash scripts/compile-messages.sh
 echo "== ruff"
 $PY -m ruff check .
 $PY -m ruff format --check .
+echo "== mypy"
+# Types of the apps, with the Django plugin (settings in pyproject.toml); any error fails.
+$PY -m mypy webinar registration sessions reports
 echo "== manage.py check"
 $PY manage.py check --fail-level WARNING
 echo "== makemigrations --check"

@@ -8,10 +8,11 @@ active, so Django's date-time fields read and display local wall-clock time (sto
 from __future__ import annotations
 
 import zoneinfo
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.contrib.admin import helpers
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -24,11 +25,9 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from sessions import selectors, services
 from sessions.models import Material, Person, Session, SessionRole, available_zones
 from webinar.admin_access import ADDITION, JoinDetailsMixin, log_admin_action
+from webinar.admin_options import HTTPS_URL_FIELDS
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event
-
-# Links typed without a scheme are taken as https, as in the event admin.
-HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 def _zone(name: str | None) -> zoneinfo.ZoneInfo | None:
@@ -70,7 +69,13 @@ class SessionInline(TranslationTabularInline):
     show_change_link = True
 
 
-class EventAgendaAdminMixin:
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
+
+
+class EventAgendaAdminMixin(_AdminBase):
     """For EventAdmin: event time zone while editing, conflict warnings, the clone action."""
 
     actions = ["clone_event"]
@@ -92,6 +97,15 @@ class EventAgendaAdminMixin:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # Sessions edited in the event's inline are changed sessions too (new ones start at 0).
+        edited = [
+            session.pk
+            for formset in formsets
+            if formset.model is Session
+            for session, _fields in formset.changed_objects
+        ]
+        if edited:
+            services.sessions_mark_changed(session_ids=edited)
         warn_agenda_conflicts(request, event=form.instance)
 
     @admin.action(description=_("Clone with its agenda for the next workshop"), permissions=["add"])
@@ -116,7 +130,10 @@ class EventAgendaAdminMixin:
                     objects=[clone],
                     flag=ADDITION,
                     message=gettext("Cloned from “%(event)s” by the admin action “%(action)s”.")
-                    % {"event": event.title, "action": self.clone_event.short_description},
+                    % {
+                        "event": event.title,
+                        "action": getattr(self.clone_event, "short_description", ""),
+                    },
                 )
                 log_admin_action(
                     request,
@@ -140,7 +157,7 @@ class EventAgendaAdminMixin:
             "event": event,
             "form": form,
             "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/agenda/clone_event.html", context)
 
@@ -177,7 +194,6 @@ class MaterialInline(TranslationTabularInline):
 
 @admin.register(Session)
 class SessionAdmin(JoinDetailsMixin, MissingTranslationsMixin, TranslationAdmin):
-    translated_fields = ("title", "description")
     list_display = [
         "title",
         "event",
@@ -197,7 +213,10 @@ class SessionAdmin(JoinDetailsMixin, MissingTranslationsMixin, TranslationAdmin)
         (_("When (in the event's time zone)"), {"fields": ("starts_at", "ends_at", "order")}),
         (_("Languages"), {"fields": ("languages", "interpretation")}),
         (_("Private"), {"fields": ("join_url",)}),
-        (_("Record"), {"classes": ("collapse",), "fields": readonly_fields}),
+        (
+            _("Record"),
+            {"classes": ("collapse",), "fields": ("uid", "sequence", "created_at", "updated_at")},
+        ),
     )
     inlines = [SessionRoleInline, MaterialInline]
     formfield_overrides = HTTPS_URL_FIELDS
@@ -234,8 +253,8 @@ class SessionAdmin(JoinDetailsMixin, MissingTranslationsMixin, TranslationAdmin)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if change and any(formset.has_changed() for formset in formsets):
-            services.session_touch(session=form.instance)
+        if change and (form.has_changed() or any(f.has_changed() for f in formsets)):
+            services.sessions_mark_changed(session_ids=[form.instance.pk])
         warn_agenda_conflicts(request, event=form.instance.event)
 
     def _set_published(self, request, queryset, *, published: bool, action) -> None:
@@ -274,7 +293,6 @@ class PersonRoleInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(MissingTranslationsMixin, TranslationAdmin):
-    translated_fields = ("position", "bio")
     list_display = [
         "name",
         "honorific",

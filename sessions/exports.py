@@ -131,7 +131,7 @@ def agenda_json(*, event: Event, sessions: Iterable[Session], base_url: str) -> 
                         "name": role.person.name,
                         "position": role.person.position,
                         "organisation": role.person.organisation,
-                        "country": role.person.country.code or "",
+                        "country": str(role.person.country),  # the code; "" when unknown
                     }
                     for role in session.roles.all()
                 ],

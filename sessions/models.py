@@ -17,16 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from sessions.images import validate_photo
+from webinar.languages import LANGUAGE_CODES, language_name
 from webinar.models import Event
 
-LANGUAGE_CHOICES = [
-    ("en", _("English")),
-    ("fr", _("French")),
-    ("ar", _("Arabic")),
-    ("pt", _("Portuguese")),
-    ("es", _("Spanish")),
-]
-LANGUAGE_CODES = {code for code, _label in LANGUAGE_CHOICES}
+# Spoken in sessions: the site's languages and a few more that speakers use.
+SPOKEN_LANGUAGE_CODES = (*LANGUAGE_CODES, "pt", "es")
 
 MATERIAL_EXTENSIONS = ["pdf", "pptx", "ppt", "docx", "doc", "xlsx", "odt", "odp", "ods", "txt"]
 MATERIAL_MAX_BYTES = 20 * 1024 * 1024
@@ -38,7 +33,7 @@ def available_zones() -> frozenset[str]:
 
 
 def validate_language_codes(value: str) -> None:
-    unknown = [code for code in split_codes(value) if code not in LANGUAGE_CODES]
+    unknown = [code for code in split_codes(value) if code not in SPOKEN_LANGUAGE_CODES]
     if unknown:
         raise ValidationError(
             _("Unknown language code: %(codes)s."), params={"codes": ", ".join(unknown)}
@@ -99,7 +94,8 @@ class Session(models.Model):
         help_text=_("Private: for a breakout room with its own link. Never shown publicly."),
     )
     is_published = models.BooleanField(_("published"), default=True)
-    # Incremented on every save: the iCalendar SEQUENCE, so calendar clients replace the entry.
+    # The iCalendar SEQUENCE, so calendar clients replace the entry: raised by one on every change
+    # (sessions.services.sessions_mark_changed, in the database, so concurrent edits both count).
     sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
@@ -118,13 +114,6 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            self.sequence += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence", "updated_at"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("agenda:session_detail", kwargs={"slug": self.event.slug, "pk": self.pk})
@@ -169,12 +158,10 @@ class Session(models.Model):
         return split_codes(self.interpretation)
 
     def language_labels(self) -> list[str]:
-        labels = dict(LANGUAGE_CHOICES)
-        return [str(labels.get(code, code)) for code in self.language_list]
+        return [language_name(code) for code in self.language_list]
 
     def interpretation_labels(self) -> list[str]:
-        labels = dict(LANGUAGE_CHOICES)
-        return [str(labels.get(code, code)) for code in self.interpretation_list]
+        return [language_name(code) for code in self.interpretation_list]
 
 
 class Person(models.Model):

@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Model, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 
 from sessions.models import Material, Person, Session, SessionRole
@@ -78,10 +78,11 @@ def event_speakers(*, event: Event) -> list[Person]:
         .prefetch_related(Prefetch("session_roles", queryset=roles, to_attr="event_roles"))
         .order_by("name", "pk")
     )
-    result = list(people)
-    for person in result:
+    result: list[Person] = []
+    for person in people:
         for role in person.event_roles:
             role.session.event = event
+        result.append(person)
     return result
 
 
@@ -109,7 +110,7 @@ def agenda_last_modified(*, event: Event, summary: dict | None = None) -> dt.dat
     return max(stamps) if stamps else None
 
 
-def _row_values(instance) -> tuple:
+def _row_values(instance: Model) -> tuple:
     return tuple(getattr(instance, field.attname) for field in instance._meta.concrete_fields)
 
 
@@ -150,7 +151,7 @@ def person_double_bookings(*, event: Event) -> list[tuple[Person, Session, Sessi
     )
     found = []
     for _person_id, items in groupby(roles, key=lambda role: role.person_id):
-        sessions = {}
+        sessions: dict[int, tuple[Person, Session]] = {}
         for role in items:
             sessions.setdefault(role.session.pk, (role.person, role.session))
         entries = sorted(sessions.values(), key=lambda pair: pair[1].starts_at)
@@ -160,11 +161,3 @@ def person_double_bookings(*, event: Event) -> list[tuple[Person, Session, Sessi
                     break
                 found.append((person, first, second))
     return found
-
-
-def session_rapporteurs(*, session: Session) -> list[Person]:
-    """The people writing the session's summary (used by the reports app)."""
-    return [
-        role.person
-        for role in session.roles.filter(role=SessionRole.Role.RAPPORTEUR).select_related("person")
-    ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from sessions.images import photo_resized
@@ -27,11 +29,9 @@ EVENT_COPIED_FIELDS = (
 )
 
 
-def _shift_local(value: dt.datetime | None, *, tz, days: int) -> dt.datetime | None:
+def _shift_local(value: dt.datetime, *, tz: dt.tzinfo, days: int) -> dt.datetime:
     """Move a moment by whole days keeping its wall-clock time in the event's zone, so a
     10:00 session stays at 10:00 even across a daylight-saving change."""
-    if value is None:
-        return None
     local = value.astimezone(tz)
     moved = (local.replace(tzinfo=None) + dt.timedelta(days=days)).replace(tzinfo=tz)
     return moved.astimezone(dt.UTC)
@@ -52,7 +52,11 @@ def event_clone(*, event: Event, starts_on: dt.date, title: str, slug: str) -> E
         starts_at=_shift_local(event.starts_at, tz=tz, days=days),
         ends_at=_shift_local(event.ends_at, tz=tz, days=days),
         registration_opens_at=None,
-        registration_closes_at=_shift_local(event.registration_closes_at, tz=tz, days=days),
+        registration_closes_at=(
+            _shift_local(event.registration_closes_at, tz=tz, days=days)
+            if event.registration_closes_at
+            else None
+        ),
         is_published=False,
         **{name: getattr(event, name) for name in EVENT_COPIED_FIELDS},
     )
@@ -88,29 +92,28 @@ def event_clone(*, event: Event, starts_on: dt.date, title: str, slug: str) -> E
     return clone
 
 
+def sessions_mark_changed(*, session_ids: Iterable[int]) -> int:
+    """Record a change of these sessions (their texts, times, roles...): calendar clients see a
+    higher SEQUENCE and replace the entry. One ``sequence + 1`` in the database per call, so
+    two organisers saving at the same time raise it by two. Returns the rows changed."""
+    return Session.objects.filter(pk__in=list(session_ids)).update(
+        sequence=F("sequence") + 1, updated_at=timezone.now()
+    )
+
+
 def sessions_set_published(*, sessions: Iterable[Session], published: bool) -> list[Session]:
-    """Publish or unpublish sessions. Only those whose state changes are saved (each then gets
-    a new calendar revision); returns them."""
-    changed = []
-    with transaction.atomic():
-        for session in sessions:
-            if session.is_published == published:
-                continue
-            session.is_published = published
-            session.save(update_fields=["is_published"])
-            changed.append(session)
+    """Publish or unpublish sessions. Only those whose state changes are changed (each then
+    gets a new calendar revision, in the database); returns them."""
+    changed = [session for session in sessions if session.is_published != published]
+    Session.objects.filter(pk__in=[session.pk for session in changed]).exclude(
+        is_published=published
+    ).update(is_published=published, sequence=F("sequence") + 1, updated_at=timezone.now())
+    for session in changed:
+        session.is_published = published
     return changed
 
 
-def session_touch(*, session: Session) -> None:
-    """Mark the session changed (e.g. its roles were edited) so caches and calendars refresh."""
-    Session.objects.filter(pk=session.pk).update(
-        updated_at=timezone.now(), sequence=session.sequence + 1
-    )
-    session.sequence += 1
-
-
-def person_photo_normalise(*, person: Person, upload) -> None:
+def person_photo_normalise(*, person: Person, upload: UploadedFile) -> None:
     """Store a resized, re-encoded copy of an uploaded photo (drops metadata such as GPS)."""
-    resized = photo_resized(upload, name=upload.name)
-    person.photo.save(resized.name, resized, save=False)
+    resized = photo_resized(upload, name=upload.name or "photo")
+    person.photo.save(resized.name or "photo", resized, save=False)

@@ -2,18 +2,16 @@ from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from registration import services as registration_services
 from sessions.admin import EventAgendaAdminMixin, SessionInline
 from webinar.admin_access import JoinDetailsMixin, log_admin_action
+from webinar.admin_options import HTTPS_URL_FIELDS
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event, Organisation, Series, User
-
-# Links typed without a scheme are taken as https (Django 6's default, chosen now).
-HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(User)
@@ -42,7 +40,6 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Series)
 class SeriesAdmin(MissingTranslationsMixin, TranslationAdmin):
-    translated_fields = ("title", "description")
     list_display = ["title", "slug", "missing_translations"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["organisers", "partners"]
@@ -52,7 +49,6 @@ class SeriesAdmin(MissingTranslationsMixin, TranslationAdmin):
 class EventAdmin(
     JoinDetailsMixin, EventAgendaAdminMixin, MissingTranslationsMixin, TranslationAdmin
 ):
-    translated_fields = ("title", "summary", "description", "objectives", "region")
     list_display = [
         "title",
         "series",
@@ -69,6 +65,13 @@ class EventAdmin(
     date_hierarchy = "starts_at"
     inlines = [SessionInline]
     formfield_overrides = HTTPS_URL_FIELDS
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # A raised capacity gives its seats to the waiting list now, not at the next
+            # cancellation (same transaction: the mails go once the change is committed).
+            registration_services.event_fill_free_seats(event_id=obj.pk)
 
 
 # allauth's own admin for addresses: its one action declared no permission and left no trace.

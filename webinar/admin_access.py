@@ -52,12 +52,13 @@ class JoinDetailsMixin(_AdminBase):
         for name, options in fieldsets:
             fields = []
             for field in options.get("fields", ()):
+                kept_field: str | tuple[str, ...] | None = None
                 if isinstance(field, list | tuple):  # several fields on one line
-                    field = tuple(f for f in field if f not in self.join_fields) or None
-                elif field in self.join_fields:
-                    field = None
-                if field:
-                    fields.append(field)
+                    kept_field = tuple(f for f in field if f not in self.join_fields) or None
+                elif field not in self.join_fields:
+                    kept_field = field
+                if kept_field:
+                    fields.append(kept_field)
             if fields:
                 kept.append((name, {**options, "fields": fields}))
         return kept

@@ -38,7 +38,7 @@ class FailOpenRedisCache(RedisCache):
     """RedisCache whose failures degrade to "nothing cached" with a warning in the log."""
 
     def _guard(self, call: Callable[[], T], fallback: T) -> T:
-        location = str(self._servers)
+        location = str(getattr(self, "_servers", ""))  # set by RedisCache (not in the stubs)
         if time.monotonic() < _down_until.get(location, 0.0):
             return fallback
         try:
@@ -88,5 +88,5 @@ class FailOpenRedisCache(RedisCache):
     def delete_many(self, keys, version=None) -> None:
         self._guard(lambda: RedisCache.delete_many(self, keys, version), None)
 
-    def clear(self) -> bool:
-        return self._guard(lambda: RedisCache.clear(self), False)
+    def clear(self) -> None:
+        self._guard(lambda: RedisCache.clear(self), None)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from celery import Celery
 from celery.signals import worker_init
+from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webinar.settings")
 
@@ -24,8 +25,6 @@ def ensure_broker_folders() -> None:
 @worker_init.connect
 def _refuse_incomplete_settings(**kwargs):
     """A worker, like the web server, does not start on incomplete production settings."""
-    from django.core.exceptions import ImproperlyConfigured
-
     from webinar.checks import refuse_incomplete_settings
 
     try:

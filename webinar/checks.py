@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 
 
 def refuse_incomplete_settings() -> None:
@@ -12,8 +13,6 @@ def refuse_incomplete_settings() -> None:
     The check is a deploy check, so that migrate, shell or makemigrations work anywhere; the
     processes that serve people call this at start instead.
     """
-    from django.core.exceptions import ImproperlyConfigured
-
     errors = check_production_settings()
     if errors:
         raise ImproperlyConfigured("\n".join(f"{e.id}: {e.msg} {e.hint}" for e in errors))

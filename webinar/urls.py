@@ -7,7 +7,7 @@ from webinar import views
 
 # The admin has no login form of its own: it sends visitors to allauth's login, so that one
 # set of rate limits (failed attempts per address and per client) covers every way in.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.home, name="home"),

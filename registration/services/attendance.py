@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,32 @@ logger = logging.getLogger(__name__)
 
 class AttendanceApplyError(Exception):
     """The import cannot be applied as previewed; nothing was written."""
+
+
+# A preview is signed so that what the organiser confirms is exactly what they were shown,
+# without keeping the upload on the server; it is good for an hour.
+PLAN_SALT = "registration.attendance-plan"
+PLAN_MAX_AGE = 3600
+
+
+class AttendancePlanExpired(AttendanceApplyError):
+    """The signed preview is too old, altered, or of an older layout: upload the file again."""
+
+
+def attendance_plan_sign(*, payload: dict) -> str:
+    """The preview's plan as a tamper-proof token for the confirmation form."""
+    return signing.dumps(payload, salt=PLAN_SALT, compress=True)
+
+
+def attendance_plan_read(*, token: str) -> dict:
+    """The plan a confirmation carries back, refused when expired, altered or outdated."""
+    try:
+        plan = signing.loads(token, salt=PLAN_SALT, max_age=PLAN_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise AttendancePlanExpired(_("The preview has expired; upload the file again.")) from exc
+    if not isinstance(plan, dict) or "rows" not in plan or "event" not in plan:
+        raise AttendancePlanExpired(_("The preview has expired; upload the file again."))
+    return plan
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,10 +37,14 @@ EDITABLE_FIELDS = (
 )
 
 
+if TYPE_CHECKING:  # a lazy translation, as the stubs name it
+    from django.utils.functional import _StrPromise as StrPromise
+
+
 class RegistrationError(Exception):
     """A registration refused for a reason the participant or organiser can be told."""
 
-    def __init__(self, message, *, code: str):
+    def __init__(self, message: str | StrPromise, *, code: str) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
@@ -93,10 +98,8 @@ def _has_free_seat(event: Event) -> bool:
     return event_seats_taken(event=event) + event_seats_held(event=event) < event.capacity
 
 
-def _initial_status(*, event: Event, seats_taken: int | None = None) -> str:
+def _initial_status(*, event: Event, seats_taken: int) -> str:
     """Status for a newcomer from the public form. Must run while the event row is locked."""
-    if seats_taken is None:
-        seats_taken = event_seats_taken(event=event)
     if event.capacity is not None:
         seats_taken += event_seats_held(event=event)
     if event.capacity is not None and seats_taken >= event.capacity:
@@ -108,7 +111,7 @@ def _initial_status(*, event: Event, seats_taken: int | None = None) -> str:
     return Status.PENDING
 
 
-_STATUS_MAIL = {
+_STATUS_MAIL: dict[str, str] = {
     Status.APPROVED: Kind.APPROVED,
     Status.PENDING: Kind.RECEIVED,
     Status.WAITLISTED: Kind.WAITLISTED,

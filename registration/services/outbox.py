@@ -30,35 +30,47 @@ def mail_queue(
     kind: str,
     subject: str = "",
     body: str = "",
-    dedupe_key: str = "",
-    due_at: dt.datetime | None = None,
     delegation: Delegation | None = None,
-) -> OutgoingMail | None:
-    """Record a mail to send, and queue its sending once the transaction commits.
+) -> OutgoingMail:
+    """Record a mail to send now, and queue its sending once the transaction commits.
 
     The recipient is a registrant, or a delegation's focal point (``delegation``): one outbox,
-    so one claim, lease, retry and sweep for every mail. Returns None when a mail with the
-    same ``dedupe_key`` already exists for the recipient.
+    so one claim, lease, retry and sweep for every mail. (Reminders, which are keyed to be
+    recorded once, are written by ``reminders_schedule`` and ``mail_queue_once``.)
     """
-    row = OutgoingMail(
+    mail = OutgoingMail.objects.create(
         registration=registration,
         delegation=delegation,
         kind=kind,
         subject=subject,
         body=body,
-        dedupe_key=dedupe_key,
-        due_at=due_at or timezone.now(),
+        due_at=timezone.now(),
     )
-    if dedupe_key:
-        # Only a keyed mail can collide; the savepoint keeps the caller's transaction usable.
-        try:
-            with transaction.atomic():
-                row.save(force_insert=True)
-        except IntegrityError:
-            return None
-    else:
-        row.save(force_insert=True)
-    mail = row
+    mail_id = mail.pk
+    transaction.on_commit(lambda: _queue_send(mail_id), robust=True)
+    return mail
+
+
+def mail_queue_once(
+    *,
+    kind: str,
+    dedupe_key: str,
+    registration: Registration | None = None,
+    delegation: Delegation | None = None,
+) -> OutgoingMail | None:
+    """``mail_queue`` for a mail that exists at most once per recipient and key; None when it
+    already does. The savepoint keeps the caller's transaction usable after the collision."""
+    try:
+        with transaction.atomic():
+            mail = OutgoingMail.objects.create(
+                registration=registration,
+                delegation=delegation,
+                kind=kind,
+                dedupe_key=dedupe_key,
+                due_at=timezone.now(),
+            )
+    except IntegrityError:
+        return None
     mail_id = mail.pk
     transaction.on_commit(lambda: _queue_send(mail_id), robust=True)
     return mail
@@ -140,7 +152,7 @@ def mail_sweep(*, grace_seconds: int = 60, limit: int = 500) -> int:
 
 
 def reminder_offsets() -> list[dt.timedelta]:
-    hours = getattr(settings, "REGISTRATION_REMINDER_OFFSETS_HOURS", [24, 1])
+    hours = settings.REGISTRATION_REMINDER_OFFSETS_HOURS
     return [dt.timedelta(hours=h) for h in hours]
 
 
@@ -183,5 +195,10 @@ def reminders_schedule(*, now: dt.datetime | None = None) -> int:
                 kind=Kind.REMINDER, sent_at=None, due_at__lte=now
             ).values_list("pk", flat=True)
         )
-        transaction.on_commit(lambda: [_queue_send(pk) for pk in ids], robust=True)
+
+        def queue_all() -> None:
+            for pk in ids:
+                _queue_send(pk)
+
+        transaction.on_commit(queue_all, robust=True)
     return created

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from registration.models import Answer, OutgoingMail, Registration, new_access_key
@@ -18,7 +19,7 @@ from webinar.models import Event
 logger = logging.getLogger(__name__)
 
 
-def _anonymise_rows(queryset) -> list[int]:
+def _anonymise_rows(queryset: QuerySet[Registration]) -> list[int]:
     """Wipe what identifies a person; keep what the statistics need. Returns the ids wiped."""
     now = timezone.now()
     done = []
@@ -50,7 +51,7 @@ def _anonymise_rows(queryset) -> list[int]:
     return done
 
 
-def registrations_anonymise(*, queryset) -> list[int]:
+def registrations_anonymise(*, queryset: QuerySet[Registration]) -> list[int]:
     """Anonymise the given registrations (an organiser's action); returns the ids wiped
     (those already anonymised are left as they are)."""
     with transaction.atomic():

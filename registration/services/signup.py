@@ -25,7 +25,7 @@ from registration.services.common import (
     event_seats_held,
 )
 from registration.services.outbox import mail_queue
-from webinar.models import Event
+from webinar.models import Event, User
 
 if TYPE_CHECKING:
     from delegations.models import Delegation
@@ -42,7 +42,7 @@ def _save_answers(
         )
 
 
-def _answer_text(value) -> str:
+def _answer_text(value: str | list[str] | tuple[str, ...] | None) -> str:
     return "\n".join(value) if isinstance(value, list | tuple) else str(value or "")
 
 
@@ -85,7 +85,7 @@ def register(
     consent_processing: bool = True,
     consent_listing: bool = False,
     answers: Mapping[Question, str | list[str]] | None = None,
-    user=None,
+    user: User | None = None,
     delegation: Delegation | None = None,
 ) -> Registration:
     """Register a participant for an event, in one transaction, and queue their mail.

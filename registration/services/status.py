@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -174,7 +175,7 @@ def registration_update_details(
     registration: Registration,
     answers: Mapping[Question, str | list[str]] | None = None,
     consent_processing: bool = False,
-    **fields,
+    **fields: Any,
 ) -> Registration:
     """A participant corrects their details (not their email, not their status).
 

@@ -6,8 +6,6 @@ import django_countries.fields
 from django.conf import settings
 from django.db import migrations, models
 
-import reports.models
-
 
 def link_builds_to_reports(apps, schema_editor):
     """Each event that already had builds gets its report, pre-filled from the event."""
@@ -181,7 +179,7 @@ class Migration(migrations.Migration):
                 "verbose_name": "report",
                 "verbose_name_plural": "reports",
             },
-            bases=(reports.models.TranslatedTextMixin, models.Model),
+            bases=(models.Model,),
         ),
         migrations.CreateModel(
             name="Recommendation",
@@ -288,7 +286,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "recommendations",
                 "ordering": ["priority", "order", "pk"],
             },
-            bases=(reports.models.TranslatedTextMixin, models.Model),
+            bases=(models.Model,),
         ),
         migrations.CreateModel(
             name="Finding",
@@ -361,7 +359,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "findings",
                 "ordering": ["order", "pk"],
             },
-            bases=(reports.models.TranslatedTextMixin, models.Model),
+            bases=(models.Model,),
         ),
         migrations.AddField(
             model_name="reportbuild",
@@ -431,7 +429,7 @@ class Migration(migrations.Migration):
                     )
                 ],
             },
-            bases=(reports.models.TranslatedTextMixin, models.Model),
+            bases=(models.Model,),
         ),
         migrations.RunPython(link_builds_to_reports, migrations.RunPython.noop),
     ]

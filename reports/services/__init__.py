@@ -5,6 +5,7 @@ One module per concern; this package re-exports the public rules so callers say
 """
 
 from reports.services.builds import (
+    report_build_check,
     report_build_claim,
     report_build_fail,
     report_build_request,
@@ -13,7 +14,12 @@ from reports.services.builds import (
     report_render,
     report_render_context,
 )
-from reports.services.common import MAX_ATTEMPTS, MissingTranslations, TransientBuildError
+from reports.services.common import (
+    MAX_ATTEMPTS,
+    BuildNotPublishable,
+    MissingTranslations,
+    TransientBuildError,
+)
 from reports.services.content import report_get_or_create
 from reports.services.publishing import (
     SHARE_MAIL_MAX_ATTEMPTS,
@@ -28,8 +34,10 @@ from reports.services.publishing import (
 __all__ = [
     "MAX_ATTEMPTS",
     "SHARE_MAIL_MAX_ATTEMPTS",
+    "BuildNotPublishable",
     "MissingTranslations",
     "TransientBuildError",
+    "report_build_check",
     "report_build_claim",
     "report_build_fail",
     "report_build_publish",

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, transaction
-from django.db.models import F, Q
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -22,14 +23,22 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from reports import selectors
-from reports.charts import COUNTRY_BARS
+from reports.charts import COUNTRY_BARS, statistics_charts
 from reports.models import BUILD_TOO_LONG, Report, ReportBuild
-from reports.pdf import GENERATED_BASE_URL, render_pdf
+from reports.pdf import GENERATED_BASE_URL, RenderedPDF, render_pdf
 from reports.services.common import MAX_ATTEMPTS, MissingTranslations, TransientBuildError
 from reports.services.content import report_get_or_create
-from webinar.models import Event
+from webinar.models import Event, User
 
 logger = logging.getLogger(__name__)
+
+
+def report_build_check(*, report: Report, language: str, allow_fallback: bool) -> None:
+    """Raise MissingTranslations when texts lack ``language`` and no fallback was allowed."""
+    if not allow_fallback:
+        missing = selectors.report_missing_translations(report=report, language=language)
+        if missing:
+            raise MissingTranslations(missing)
 
 
 def report_build_request(
@@ -37,7 +46,7 @@ def report_build_request(
     event: Event | None = None,
     report: Report | None = None,
     language: str,
-    requested_by=None,
+    requested_by: User | None = None,
     allow_fallback: bool = False,
 ) -> ReportBuild:
     """Record a build request and queue it once the row is committed.
@@ -49,10 +58,7 @@ def report_build_request(
         if event is None:
             raise ValueError("report_build_request needs an event or a report")
         report = report_get_or_create(event=event)
-    if not allow_fallback:
-        missing = selectors.report_missing_translations(report=report, language=language)
-        if missing:
-            raise MissingTranslations(missing)
+    report_build_check(report=report, language=language, allow_fallback=allow_fallback)
     with transaction.atomic():
         build = ReportBuild.objects.create(
             event_id=report.event_id,
@@ -64,6 +70,15 @@ def report_build_request(
         build_id = build.pk
         transaction.on_commit(lambda: _queue_build(build_id), robust=True)
     return build
+
+
+def _queue_build_later(build_id: int) -> Callable[[], None]:
+    """An on-commit callback for one build (a def: Django 5.2 cannot log a failing partial)."""
+
+    def queue() -> None:
+        _queue_build(build_id)
+
+    return queue
 
 
 def _queue_build(build_id: int, countdown: float | None = None) -> None:
@@ -94,14 +109,14 @@ def report_build_claim(*, build_id: int) -> int | None:
     return ReportBuild.objects.values_list("attempts", flat=True).get(pk=build_id)
 
 
-def _owned(build_id: int, attempt: int):
+def _owned(build_id: int, attempt: int) -> QuerySet[ReportBuild]:
     return ReportBuild.objects.filter(
         pk=build_id, status=ReportBuild.Status.RUNNING, attempts=attempt
     )
 
 
 @contextmanager
-def _heartbeat(build_id: int, attempt: int):
+def _heartbeat(build_id: int, attempt: int) -> Iterator[None]:
     """Touch ``heartbeat_at`` every few seconds while the (blocking) render runs.
 
     A failed beat (the database restarting, a dropped connection) is logged and the next one
@@ -111,9 +126,7 @@ def _heartbeat(build_id: int, attempt: int):
     stop = threading.Event()
     interval = settings.REPORT_BUILD_HEARTBEAT_SECONDS
 
-    def beat():
-        from django.db import connection
-
+    def beat() -> None:
         try:
             while not stop.wait(interval):
                 try:
@@ -203,10 +216,8 @@ def report_render(
     language: str,
     allow_fallback: bool = True,
     progress: Callable[[int], None] | None = None,
-):
+) -> tuple[RenderedPDF, list[str]]:
     """(rendered PDF, texts that fell back to another language)."""
-    from reports.charts import statistics_charts
-
     progress = progress or (lambda _value: None)
     with translation.override(language):
         context = report_render_context(
@@ -314,7 +325,7 @@ def report_build_fail(*, build_id: int, reason: str) -> int:
     ).update(status=ReportBuild.Status.FAILED, error=reason[:2000], finished_at=timezone.now())
 
 
-def report_builds_sweep(*, now=None) -> dict[str, int]:
+def report_builds_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Recover builds whose worker died; re-queue queued builds nobody picked up.
 
     A running build is stale when its heartbeat stopped (the worker was killed or lost) or it
@@ -322,8 +333,8 @@ def report_builds_sweep(*, now=None) -> dict[str, int]:
     the reason. Each change is a conditional update, safe beside a live worker.
     """
     now = now or timezone.now()
-    silent = now - timezone.timedelta(seconds=settings.REPORT_BUILD_STALE_SECONDS)
-    too_old = now - timezone.timedelta(seconds=settings.REPORT_BUILD_TIME_LIMIT + 60)
+    silent = now - dt.timedelta(seconds=settings.REPORT_BUILD_STALE_SECONDS)
+    too_old = now - dt.timedelta(seconds=settings.REPORT_BUILD_TIME_LIMIT + 60)
     stale = ReportBuild.objects.filter(status=ReportBuild.Status.RUNNING).filter(
         _stale(silent, too_old)
     )
@@ -339,7 +350,7 @@ def report_builds_sweep(*, now=None) -> dict[str, int]:
         retried += ReportBuild.objects.filter(
             pk=pk, status=ReportBuild.Status.RUNNING, attempts__lt=MAX_ATTEMPTS
         ).update(status=ReportBuild.Status.QUEUED, error=lost, progress=0)
-    stale_queued = now - timezone.timedelta(seconds=settings.REPORT_BUILD_REQUEUE_SECONDS)
+    stale_queued = now - dt.timedelta(seconds=settings.REPORT_BUILD_REQUEUE_SECONDS)
     requeue = list(
         ReportBuild.objects.filter(
             status=ReportBuild.Status.QUEUED, created_at__lt=stale_queued
@@ -347,11 +358,11 @@ def report_builds_sweep(*, now=None) -> dict[str, int]:
     )
     requeue_set = set(requeue) | set(retry_ids)
     for pk in sorted(requeue_set):
-        transaction.on_commit(lambda pk=pk: _queue_build(pk), robust=True)
+        transaction.on_commit(_queue_build_later(pk), robust=True)
     return {"failed": failed, "retried": retried, "requeued": len(requeue)}
 
 
-def _stale(silent, too_old) -> Q:
+def _stale(silent: dt.datetime, too_old: dt.datetime) -> Q:
     return (
         Q(heartbeat_at__lt=silent)
         | Q(heartbeat_at__isnull=True, started_at__lt=silent)

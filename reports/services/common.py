@@ -17,5 +17,9 @@ class MissingTranslations(Exception):
         super().__init__(f"{len(missing)} texts are not translated: " + "; ".join(missing[:10]))
 
 
+class BuildNotPublishable(ValueError):
+    """Only a build that succeeded has a file to share."""
+
+
 class TransientBuildError(Exception):
     """Worth another try later (database or storage briefly unavailable)."""

@@ -16,15 +16,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reports.models import ReportBuild, ShareMail
+from reports.services.common import BuildNotPublishable
 from reports.services.content import report_get_or_create
+from webinar.content_i18n import text_in
+from webinar.models import User
 
 logger = logging.getLogger(__name__)
 
 
-def report_build_publish(*, build: ReportBuild, user=None, email: bool = False) -> ReportBuild:
+def report_build_publish(
+    *, build: ReportBuild, user: User | None = None, email: bool = False
+) -> ReportBuild:
     """Give a succeeded build an unguessable share link; optionally mail it (after commit)."""
     if build.status != ReportBuild.Status.SUCCEEDED:
-        raise ValueError(_("Only a finished build can be published."))
+        raise BuildNotPublishable(_("Only a finished build can be published."))
     with transaction.atomic():
         if not build.share_token:
             ReportBuild.objects.filter(pk=build.pk, share_token__isnull=True).update(
@@ -56,9 +61,7 @@ def _queue_share_email(build_id: int) -> None:
 
 
 def report_share_url(*, build: ReportBuild) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "reports:shared", kwargs={"token": build.share_token}
-    )
+    return settings.SITE_URL + reverse("reports:shared", kwargs={"token": build.share_token})
 
 
 SHARE_MAIL_MAX_ATTEMPTS = 3
@@ -119,7 +122,7 @@ def share_mail_send(*, mail_id: int) -> bool:
         build = row.build
         report = build.report or report_get_or_create(event=build.event)
         with translation.override(build.language):
-            title = report.text("title", build.language) or build.event.title
+            title = text_in(report, "title", build.language) or build.event.title
             subject = _("Report: %(title)s") % {"title": title}
             body = render_to_string(
                 "reports/email/share.txt",
@@ -141,7 +144,7 @@ def share_mail_send(*, mail_id: int) -> bool:
     return True
 
 
-def _share_mail_due(now) -> Q:
+def _share_mail_due(now: dt.datetime) -> Q:
     return Q(sent_at=None, failed_at=None, attempts__lt=SHARE_MAIL_MAX_ATTEMPTS) & (
         Q(claimed_until=None) | Q(claimed_until__lt=now)
     )

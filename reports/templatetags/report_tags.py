@@ -10,7 +10,6 @@ from django.utils.safestring import SafeString
 register = template.Library()
 
 NARROW_NBSP = "\u202f"
-NBSP = "\u00a0"
 
 
 @register.filter

@@ -462,6 +462,80 @@ def test_material_refuses_executable_and_both_file_and_link(
     assert Material.objects.count() == 1
 
 
+# -- changes recorded by the agenda rules -------------------------------------------------------
+
+
+def test_session_admin_edit_raises_the_revision_once(client, organiser, summer_event):
+    session = SessionFactory(
+        event=summer_event, starts_at=cairo(2024, 8, 12, 10, 0), ends_at=cairo(2024, 8, 12, 11, 0)
+    )
+    bystander = SessionFactory(event=summer_event)
+    client.force_login(organiser)
+    data = _session_form(summer_event, title="Renamed", start="10:00:00", end="11:00:00")
+    response = client.post(f"/admin/agenda/session/{session.pk}/change/", data)
+    assert response.status_code == 302
+    session.refresh_from_db()
+    bystander.refresh_from_db()
+    assert (session.title, session.sequence, bystander.sequence) == ("Renamed", 1, 0)
+
+
+def test_session_admin_publish_actions_go_through_the_rule(client, organiser, summer_event):
+    draft = SessionFactory(event=summer_event, is_published=False)
+    other = SessionFactory(event=summer_event, is_published=False)
+    client.force_login(organiser)
+    response = client.post(
+        "/admin/agenda/session/", {"action": "publish", "_selected_action": [draft.pk]}
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    other.refresh_from_db()
+    assert [(draft.is_published, draft.sequence), (other.is_published, other.sequence)] == [
+        (True, 1),
+        (False, 0),
+    ]
+
+
+def test_event_inline_edit_raises_the_edited_sessions_revision(client, organiser, summer_event):
+    edited = SessionFactory(
+        event=summer_event,
+        title="Old title",
+        starts_at=cairo(2024, 8, 12, 10, 0),
+        ends_at=cairo(2024, 8, 12, 11, 0),
+        order=0,
+    )
+    kept = SessionFactory(
+        event=summer_event,
+        title="Kept",
+        starts_at=cairo(2024, 8, 12, 12, 0),
+        ends_at=cairo(2024, 8, 12, 13, 0),
+        order=1,
+    )
+    client.force_login(organiser)
+    response = client.get(f"/admin/webinar/event/{summer_event.pk}/change/")
+    data = {}
+    with timezone.override(summer_event.tzinfo):
+        data.update(_form_values(response.context["adminform"].form))
+        formset = response.context["inline_admin_formsets"][0].formset
+        data.update(
+            {
+                "sessions-TOTAL_FORMS": "2",
+                "sessions-INITIAL_FORMS": "2",
+            }
+        )
+        for index, form in enumerate(formset.forms):
+            for name, value in _form_values(form).items():
+                data[f"sessions-{index}-{name}"] = value
+    index = next(i for i, f in enumerate(formset.forms) if f.instance.pk == edited.pk)
+    data[f"sessions-{index}-title_en"] = "New title"
+    response = client.post(f"/admin/webinar/event/{summer_event.pk}/change/", data)
+    assert response.status_code == 302
+    rows = Session.objects.in_bulk([edited.pk, kept.pk])
+    assert [(rows[s.pk].title_en, rows[s.pk].sequence) for s in (edited, kept)] == [
+        ("New title", 1),
+        ("Kept", 0),
+    ]
+
+
 def test_person_photo_refuses_a_pixel_bomb_without_decoding_it(
     client, organiser, settings, tmp_path
 ):

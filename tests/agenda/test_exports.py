@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from sessions import services
 from sessions.exports import JSON_SCHEMA_PATH
 from tests.agenda.conftest import CAIRO, HOSTILE, cairo
 from tests.factories import EventFactory, PersonFactory, SessionFactory, SessionRoleFactory
@@ -57,6 +58,7 @@ def test_agenda_ics_update_keeps_uid_and_raises_sequence(client, agenda):
     panel = agenda["panel"]
     panel.starts_at = cairo(2024, 8, 12, 10, 15)
     panel.save()
+    services.sessions_mark_changed(session_ids=[panel.pk])
     _raw, after = _calendar(client, "/events/summer/agenda.ics")
     old, new = before.walk("VEVENT")[0], after.walk("VEVENT")[0]
     assert str(new["UID"]) == str(old["UID"])

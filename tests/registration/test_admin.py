@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from registration.models import Answer, OutgoingMail, Question, Registration
@@ -308,7 +309,7 @@ def test_interpretation_plan_counts_approved_per_language(client, organiser):
     response = client.get(f"{LIST}interpretation/")
     plans = response.context["plans"]
     assert [(p["event"].title, p["approved"], p["rows"]) for p in plans] == [
-        ("Sahel webinar", 4, [("العربية", 1), ("Français", 2)])
+        ("Sahel webinar", 4, [("العربيّة", 1), ("Français", 2)])
     ]
 
 
@@ -347,3 +348,63 @@ def test_attendance_upload_over_the_size_limit_is_refused(client, organiser):
     response = client.post(f"{LIST}import-attendance/", {"event": event.pk, "file": upload})
     assert response.status_code == 200
     assert "The file is too large (5.2 MB); the limit is 5 MB." in response.content.decode()
+
+
+def _event_change_form(client, event) -> dict:
+    from tests.agenda.test_admin import _form_values
+
+    response = client.get(f"/admin/webinar/event/{event.pk}/change/")
+    with timezone.override(event.tzinfo):
+        data = _form_values(response.context["adminform"].form)
+    data.update({"sessions-TOTAL_FORMS": "0", "sessions-INITIAL_FORMS": "0"})
+    return data
+
+
+def test_event_admin_raising_capacity_promotes_the_waiting_list(
+    client, organiser, django_capture_on_commit_callbacks
+):
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event)
+    first, second, third = RegistrationFactory.create_batch(
+        3, event=event, status=Registration.Status.WAITLISTED
+    )
+    elsewhere = RegistrationFactory(
+        event=EventFactory(capacity=5), status=Registration.Status.WAITLISTED
+    )
+    client.force_login(organiser)
+    data = _event_change_form(client, event)
+    data["capacity"] = "3"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/webinar/event/{event.pk}/change/", data)
+    assert response.status_code == 302
+    statuses = Registration.objects.in_bulk([first.pk, second.pk, third.pk, elsewhere.pk])
+    assert [statuses[r.pk].status for r in (first, second, third, elsewhere)] == [
+        "approved",
+        "approved",
+        "waitlisted",
+        "waitlisted",
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([first.email, second.email])
+
+
+def test_event_admin_save_without_capacity_change_promotes_nobody(
+    client, organiser, django_capture_on_commit_callbacks
+):
+    # A free seat beside a waiting list (the seat was freed by hand): an unrelated edit of the
+    # event leaves the list alone; only a capacity change gives seats away.
+    event = EventFactory(capacity=2)
+    RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
+    client.force_login(organiser)
+    data = _event_change_form(client, event)
+    data["title_en"] = "Renamed webinar"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/webinar/event/{event.pk}/change/", data)
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    event.refresh_from_db()
+    assert (event.title_en, waiting.status, len(mail.outbox)) == (
+        "Renamed webinar",
+        "waitlisted",
+        0,
+    )

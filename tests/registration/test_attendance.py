@@ -1,6 +1,7 @@
 """Recording attendance: several reports per event, all or nothing, and the event's rule."""
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -321,3 +322,23 @@ def test_preview_of_a_real_shape_shows_how_each_was_matched(client, organiser):
     assert sorted(p.registration_id for p in unconfirmed) == sorted(
         r.registration.pk for r in plan.matched if r.matched_by == "email"
     )
+
+
+def test_attendance_plan_token_round_trips_and_refuses_altered_or_old_ones():
+    payload = {"event": 7, "rows": [[1, "e-mail"]], "file": "zoom.csv"}
+    token = services.attendance_plan_sign(payload=payload)
+    assert services.attendance_plan_read(token=token) == payload
+    with pytest.raises(services.AttendancePlanExpired) as altered:
+        services.attendance_plan_read(token=token[:-2] + "xx")
+    assert str(altered.value) == "The preview has expired; upload the file again."
+    with pytest.raises(services.AttendancePlanExpired):
+        # A plan of an older layout (no rows) is refused like an expired one.
+        services.attendance_plan_read(token=services.attendance_plan_sign(payload={"event": 7}))
+
+
+def test_attendance_plan_token_expires_after_an_hour(monkeypatch):
+    token = services.attendance_plan_sign(payload={"event": 7, "rows": []})
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + services.attendance.PLAN_MAX_AGE + 1)
+    with pytest.raises(services.AttendancePlanExpired):
+        services.attendance_plan_read(token=token)

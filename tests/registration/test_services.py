@@ -404,15 +404,17 @@ def test_erase_cancels_anonymises_and_promotes():
     assert seated.anonymised_at is not None
 
 
-def test_raising_capacity_promotes_the_waiting_list(django_capture_on_commit_callbacks):
+def test_fill_free_seats_after_a_capacity_rise_promotes_in_arrival_order(
+    django_capture_on_commit_callbacks,
+):
     event = EventFactory(capacity=1)
     RegistrationFactory(event=event)
     first, second, third = RegistrationFactory.create_batch(
         3, event=event, status=Status.WAITLISTED
     )
-    event.capacity = 3
+    Event.objects.filter(pk=event.pk).update(capacity=3)
     with django_capture_on_commit_callbacks(execute=True):
-        event.save()
+        assert services.event_fill_free_seats(event_id=event.pk) == 2
     statuses = [
         r.status
         for r in Registration.objects.filter(pk__in=[first.pk, second.pk, third.pk]).order_by(

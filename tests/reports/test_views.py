@@ -165,6 +165,25 @@ def test_publish_and_email_sends_the_link_to_the_distribution_list(
     assert services.report_build_send_share_email(build_id=built.pk) == 0
 
 
+def test_admin_publish_action_publishes_finished_builds_and_names_the_others(
+    client, organiser, built
+):
+    queued = ReportBuildFactory(event=built.event, report=built.report)
+    client.force_login(organiser)
+    response = client.post(
+        reverse("admin:reports_reportbuild_changelist"),
+        {"action": "publish", "_selected_action": [built.pk, queued.pk]},
+        follow=True,
+    )
+    built.refresh_from_db()
+    queued.refresh_from_db()
+    assert (bool(built.share_token), queued.share_token) == (True, None)
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Build {queued.pk} is not finished; only finished builds can be published.",
+        "1 build published.",
+    ]
+
+
 def test_rapporteur_cannot_publish(client, rapporteur, built):
     client.force_login(rapporteur)
     client.post(

@@ -1,11 +1,12 @@
 """Event texts per language, shown in the reader's language or visibly in another one."""
 
 import pytest
+from django.contrib import admin
 from django.utils import translation
 
 from tests.factories import EventFactory
 from webinar.admin import EventAdmin
-from webinar.content_i18n import missing_languages
+from webinar.content_i18n import missing_languages, model_translated_fields
 from webinar.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,8 @@ def test_fallback_text_is_escaped(client):
 
 
 def test_admin_lists_missing_translations(event):
-    assert missing_languages(event, EventAdmin.translated_fields) == ["fr", "ar"]
+    assert missing_languages(event, model_translated_fields(Event)) == ["fr", "ar"]
+    assert EventAdmin(Event, admin.site).missing_translations(event) == "fr, ar"
     complete = EventFactory(title_en="A", title_fr="B", title_ar="ج")
     assert missing_languages(complete, ("title",)) == []
 

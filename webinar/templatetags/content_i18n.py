@@ -7,17 +7,16 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
-from webinar.content_i18n import shown_language
+from webinar.content_i18n import text_with_fallback
 
 register = template.Library()
 
 
 @register.simple_tag
 def translated(obj, field: str, block: bool = False):
-    lang = shown_language(obj, field)
+    value, lang = text_with_fallback(obj, field)
     if lang is None:
         return ""
-    value = getattr(obj, f"{field}_{lang}")
     body = linebreaks_filter(value, autoescape=True) if block else value
     if lang == (get_language() or "en")[:2]:
         return format_html("{}", body)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reports import services
 from reports.models import ReportBuild
+from webinar.languages import LANGUAGE_CODES
 from webinar.models import Event
 
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("event_slug")
-        parser.add_argument("--language", choices=ReportBuild.Language.values, default="en")
+        parser.add_argument("--language", choices=LANGUAGE_CODES, default="en")
         parser.add_argument("--wait", action="store_true", help="Block until the build ends.")
         parser.add_argument(
             "--allow-fallback",
@@ -56,9 +57,10 @@ class Command(BaseCommand):
                     "is a worker running (celery -A webinar worker)?"
                 )
             time.sleep(0.5)
+        name = str(build.file.name)
         try:
-            location = default_storage.path(build.file.name)
+            location = default_storage.path(name)
         except NotImplementedError:
-            location = build.file.name
+            location = name
         self.stderr.write(f"{build.pages} pages, {build.size} bytes, sha256 {build.sha256}")
         self.stdout.write(location)
