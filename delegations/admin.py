@@ -31,7 +31,7 @@ class DelegationForm(forms.ModelForm):
         ]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         adding = self.instance.pk is None
         if adding and bool(data.get("country")) == bool((data.get("organisation") or "").strip()):
             raise forms.ValidationError(_("Give either a country or an organisation, not both."))
@@ -93,15 +93,15 @@ class DelegationAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("nominated"), ordering="nominated")
     def nominated(self, obj: Delegation) -> int:
-        return obj.nominated
+        return selectors.delegation_count(obj, "nominated")
 
     @admin.display(description=gettext_lazy("confirmed"), ordering="confirmed")
     def confirmed(self, obj: Delegation) -> int:
-        return obj.confirmed
+        return selectors.delegation_count(obj, "confirmed")
 
     @admin.display(description=gettext_lazy("attended"), ordering="attended")
     def attended(self, obj: Delegation) -> int:
-        return obj.attended
+        return selectors.delegation_count(obj, "attended")
 
     def save_model(self, request, obj, form, change):
         # Through the rules (the event's lock, the seats left, the focal point's mail).
@@ -230,9 +230,9 @@ def _export_rows(delegations: list[Delegation]):
                 d.focal_point_email,
                 d.focal_point_language,
                 d.quota,
-                d.nominated,
-                d.confirmed,
-                d.attended,
+                selectors.delegation_count(d, "nominated"),
+                selectors.delegation_count(d, "confirmed"),
+                selectors.delegation_count(d, "attended"),
                 d.nomination_deadline.strftime("%Y-%m-%d %H:%M"),
                 _("yes") if d.revoked_at else _("no"),
             )

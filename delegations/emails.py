@@ -32,8 +32,14 @@ def _deadline_text(at: dt.datetime, zone_code: str, language: str) -> str:
     return _("%(date)s, %(time)s (%(zone)s)") % {"date": date, "time": time, "zone": zone}
 
 
+def _focal_point(mail: OutgoingMail) -> Delegation:
+    if mail.delegation is None:
+        raise ValueError(f"mail {mail.pk} goes to a registrant, not a focal point")
+    return mail.delegation
+
+
 def render_delegation_mail(*, mail: OutgoingMail) -> tuple[str, str]:
-    delegation = mail.delegation
+    delegation = _focal_point(mail)
     language = delegation.focal_point_language
     with translation.override(language):
         event = delegation.event
@@ -52,10 +58,11 @@ def render_delegation_mail(*, mail: OutgoingMail) -> tuple[str, str]:
 
 def build_delegation_message(*, mail: OutgoingMail) -> EmailMultiAlternatives:
     subject, body = render_delegation_mail(mail=mail)
+    delegation = _focal_point(mail)
     return EmailMultiAlternatives(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[mail.delegation.focal_point_email],
-        headers={"Content-Language": mail.delegation.focal_point_language},
+        to=[delegation.focal_point_email],
+        headers={"Content-Language": delegation.focal_point_language},
     )

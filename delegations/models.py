@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
 
 from webinar.languages import autonym_choices
@@ -87,4 +88,4 @@ class Delegation(models.Model):
 
     @property
     def name(self) -> str:
-        return str(self.country.name) if self.country else self.organisation
+        return str(countries.name(str(self.country))) if self.country else self.organisation

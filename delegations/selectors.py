@@ -17,6 +17,11 @@ Status = Registration.Status
 _SEAT = Q(nominees__status__in=SEAT_HOLDING)
 
 
+def delegation_count(delegation: Delegation, name: str) -> int:
+    """A count annotated by ``delegations_with_counts`` ("nominated", "confirmed", "attended")."""
+    return int(getattr(delegation, name))
+
+
 def delegations_with_counts(queryset: QuerySet[Delegation] | None = None) -> QuerySet[Delegation]:
     """Each delegation with ``nominated`` (seat-holding nominees), ``confirmed`` (approved)
     and ``attended``: one query whatever the number of delegations."""
@@ -73,9 +78,16 @@ def registration_needs_details(*, registration: Registration) -> bool:
 
 
 @dataclass(frozen=True)
+class NomineeRow:
+    registration: Registration
+    holds_seat: bool
+    needs_details: bool
+
+
+@dataclass(frozen=True)
 class DelegationPage:
     delegation: Delegation
-    nominees: list[Registration]
+    nominees: list[NomineeRow]
     seats_used: int
     seats_left: int
     open: bool
@@ -85,11 +97,15 @@ def delegation_page(*, delegation: Delegation, now: dt.datetime | None = None) -
     """What the focal point's page shows: two queries."""
     from delegations.services import delegation_accepts_changes
 
-    nominees = delegation_nominees(delegation=delegation)
-    for nominee in nominees:
-        nominee.needs_details = registration_needs_details(registration=nominee)
-        nominee.holds_seat = nominee.status in SEAT_HOLDING
-    used = sum(1 for n in nominees if n.holds_seat)
+    nominees = [
+        NomineeRow(
+            registration=nominee,
+            holds_seat=nominee.status in SEAT_HOLDING,
+            needs_details=registration_needs_details(registration=nominee),
+        )
+        for nominee in delegation_nominees(delegation=delegation)
+    ]
+    used = sum(1 for row in nominees if row.holds_seat)
     return DelegationPage(
         delegation=delegation,
         nominees=nominees,

@@ -331,7 +331,7 @@ def delegations_schedule_reminders(*, now: dt.datetime | None = None) -> int:
     One per delegation and offset (a unique key), however often beat runs; a delegation
     invited after an offset's time does not get that reminder; a full one gets none.
     """
-    from delegations.selectors import delegations_with_counts
+    from delegations.selectors import delegation_count, delegations_with_counts
 
     now = now or timezone.now()
     created = 0
@@ -348,7 +348,7 @@ def delegations_schedule_reminders(*, now: dt.datetime | None = None) -> int:
                 ).exclude(mails__dedupe_key=key)
             )
             for delegation in candidates:
-                if delegation.nominated >= delegation.quota:
+                if delegation_count(delegation, "nominated") >= delegation.quota:
                     continue
                 created += _mail_focal_point(
                     delegation=delegation, kind=Kind.NOMINATION_REMINDER, dedupe_key=key

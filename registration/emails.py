@@ -38,7 +38,7 @@ def fill_placeholders(text: str, values: dict[str, str]) -> str:
 
 def render_mail(*, mail: OutgoingMail) -> tuple[str, str]:
     """Subject and body of an outbox row, in the registrant's language."""
-    registration = mail.registration
+    registration = mail.registrant
     with translation.override(registration.language):
         values = placeholder_values(registration=registration)
         if mail.kind == OutgoingMail.Kind.CUSTOM:
@@ -65,7 +65,7 @@ def build_message(*, mail: OutgoingMail) -> EmailMultiAlternatives:
 
         return build_delegation_message(mail=mail)
     subject, body = render_mail(mail=mail)
-    registration = mail.registration
+    registration = mail.registrant
     message = EmailMultiAlternatives(
         subject=subject,
         body=body,

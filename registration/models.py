@@ -302,15 +302,16 @@ class OutgoingMail(models.Model):
 
     @property
     def recipient_email(self) -> str:
-        if self.delegation_id:
+        if self.delegation is not None:
             return self.delegation.focal_point_email
-        return self.registration.email
+        return self.registrant.email
 
     @property
-    def recipient_language(self) -> str:
-        if self.delegation_id:
-            return self.delegation.focal_point_language
-        return self.registration.language
+    def registrant(self) -> Registration:
+        """The registrant this mail goes to (a focal point's mail has none)."""
+        if self.registration is None:
+            raise ValueError(f"mail {self.pk} goes to a focal point, not a registrant")
+        return self.registration
 
 
 class AttendanceImport(models.Model):
