@@ -4,11 +4,12 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     VAR_DIR=/data MEDIA_ROOT=/data/media STATIC_ROOT=/app/staticfiles
 
-# WeasyPrint's system libraries, and fonts that cover Latin and Arabic script.
+# WeasyPrint's system libraries, the report's fonts (Noto Sans and Noto Naskh Arabic, in
+# fonts-noto-core), and poppler-utils' pdftoppm for the first-page image of a report.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
-      fonts-dejavu-core fonts-noto-core gettext \
+      fonts-dejavu-core fonts-noto-core poppler-utils gettext \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -13,7 +13,10 @@ from delegations import selectors, services
 from delegations.models import Delegation
 from registration import exports
 from webinar.admin_access import log_admin_action
+from webinar.admin_teams import TeamScopedMixin
 from webinar.locale import sorted_by_name
+from webinar.models import Event
+from webinar.teams import scope_to_user
 
 
 class DelegationForm(forms.ModelForm):
@@ -61,7 +64,7 @@ class DelegationForm(forms.ModelForm):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(TeamScopedMixin, admin.ModelAdmin):
     form = DelegationForm
     list_display = [
         "name",
@@ -134,8 +137,6 @@ class DelegationAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         event_id = request.GET.get("event__id__exact", "")
         if event_id.isdigit():
-            from webinar.models import Event
-
             event = Event.objects.filter(pk=event_id).first()
             groups = (
                 [(event, selectors.event_delegations_without_registrations(event=event))]
@@ -145,9 +146,14 @@ class DelegationAdmin(admin.ModelAdmin):
         else:
             groups = selectors.events_delegations_without_registrations()
         language = translation.get_language() or "en"
+        # Only the series this organiser works on (teams), as the list itself.
+        allowed = set(
+            scope_to_user(Event.objects.all(), user=request.user).values_list("pk", flat=True)
+        )
         groups = [
             (event, sorted_by_name(delegations, language=language, key=lambda d: d.name))
             for event, delegations in groups
+            if event.pk in allowed
         ]
         extra_context = {**(extra_context or {}), "without_registrations": groups}
         return super().changelist_view(request, extra_context=extra_context)

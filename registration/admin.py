@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -9,6 +10,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries.filters import CountryFilter
@@ -17,11 +20,15 @@ from modeltranslation.admin import TranslationAdmin
 from registration import exports, importers, selectors, services
 from registration.emails import fill_placeholders, placeholder_values
 from registration.forms import AttendanceClearForm, AttendanceUploadForm, CustomMessageForm
+from registration.messages import status_change_message
 from registration.models import Answer, OutgoingMail, Question, Registration
 from webinar.admin_access import log_admin_action
+from webinar.admin_forms import AdminFormsMixin, short_title_column, zone_note
+from webinar.admin_teams import TeamScopedMixin
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.languages import language_autonym
 from webinar.models import Event
+from webinar.teams import scope_to_user
 
 
 class AnswerInline(admin.TabularInline):
@@ -50,55 +57,70 @@ class OutgoingMailInline(admin.TabularInline):
         return False
 
 
+def log_status_change(request, *, result: services.BulkResult, label) -> None:
+    """The admin log of a status change: who changed whom to what, and who got a freed seat."""
+    changed = Registration.objects.filter(pk__in=result.changed_ids)
+    for status, status_label in Registration.Status.choices:
+        log_admin_action(
+            request,
+            objects=changed.filter(status=status),
+            message=_("Admin action “%(action)s”: the status is now “%(status)s”.")
+            % {"action": label, "status": status_label},
+        )
+    log_admin_action(
+        request,
+        objects=Registration.objects.filter(pk__in=result.promoted_ids),
+        message=_("Given a seat from the waiting list, freed by the admin action “%(action)s”.")
+        % {"action": label},
+    )
+
+
 def _bulk(action: str, label):
     def run(modeladmin, request, queryset):
         result = services.registrations_apply(
             registration_ids=list(queryset.values_list("pk", flat=True)), action=action
         )
-        changed = Registration.objects.filter(pk__in=result.changed_ids)
-        for status, status_label in Registration.Status.choices:
-            log_admin_action(
-                request,
-                objects=changed.filter(status=status),
-                message=_("Admin action “%(action)s”: the status is now “%(status)s”.")
-                % {"action": label, "status": status_label},
-            )
-        log_admin_action(
-            request,
-            objects=Registration.objects.filter(pk__in=result.promoted_ids),
-            message=_("Given a seat from the waiting list, freed by the admin action “%(action)s”.")
-            % {"action": label},
-        )
+        log_status_change(request, result=result, label=label)
         level = messages.SUCCESS if not result.skipped else messages.WARNING
-        modeladmin.message_user(
-            request,
-            _("%(changed)s changed, %(skipped)s left as they were (not applicable or no seat).")
-            % {"changed": result.changed, "skipped": result.skipped},
-            level,
-        )
+        modeladmin.message_user(request, status_change_message(action=action, result=result), level)
 
     run.__name__ = f"bulk_{action}"
     return admin.action(description=label, permissions=["change"])(run)
 
 
+STATUS_ACTIONS = [
+    ("", gettext_lazy("Keep the status")),
+    ("approve", gettext_lazy("Approve")),
+    ("waitlist", gettext_lazy("Move to the waiting list")),
+    ("promote", gettext_lazy("Promote from the waiting list")),
+    ("reject", gettext_lazy("Reject")),
+    ("cancel", gettext_lazy("Cancel")),
+]
+
+
+class RegistrationAdminForm(forms.ModelForm):
+    change_status = forms.ChoiceField(
+        label=gettext_lazy("Change the status"),
+        choices=STATUS_ACTIONS,
+        required=False,
+        help_text=gettext_lazy(
+            "As the actions of the list do: seats, the waiting list and the mail to the "
+            "participant follow."
+        ),
+    )
+
+    class Meta:
+        model = Registration
+        fields = ()  # the admin gives the fields of its fieldsets
+
+
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
-    list_display = [
-        "email",
-        "first_name",
-        "last_name",
-        "event",
-        "country",
-        "category",
-        "sex",
-        "language",
-        "status",
-        "attended",
-        "minutes_attended",
-        "created_at",
-    ]
+class RegistrationAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
+    form = RegistrationAdminForm
+    # What fits a 1366 px screen beside the filters; the rest is on the registration's page.
+    list_display = ["email", "name", "event_title", "country", "status", "created_at"]
     list_filter = [
-        "event",
+        ("event", admin.RelatedOnlyFieldListFilter),
         "status",
         "category",
         ("country", CountryFilter),
@@ -135,7 +157,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "anonymise",
     ]
     fieldsets = [
-        (None, {"fields": ["event", "status", "email", "user", "delegation"]}),
+        (None, {"fields": ["event", "status", "change_status", "email", "user", "delegation"]}),
         (
             gettext_lazy("Participant"),
             {
@@ -166,6 +188,50 @@ class RegistrationAdmin(admin.ModelAdmin):
         # Registrations come through the form and its rules (capacity, duplicates, mails).
         return False
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The registration's times (registered at, mails) in its event's zone, said once.
+        event = (
+            Event.objects.filter(registrations__pk=object_id).only("time_zone").first()
+            if object_id and str(object_id).isdigit()
+            else None
+        )
+        if event is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        extra_context = {**(extra_context or {}), "zone_note": zone_note(event.time_zone)}
+        with timezone.override(event.tzinfo):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if isinstance(response, TemplateResponse) and not response.is_rendered:
+                response.render()
+        return response
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        action = form.cleaned_data.get("change_status")
+        if change and action:
+            # The same rule as the bulk actions: capacity, the waiting list and the mails.
+            result = services.registrations_apply(registration_ids=[obj.pk], action=action)
+            obj.refresh_from_db(fields=["status", "updated_at"])
+            self.message_user(
+                request,
+                status_change_message(action=action, result=result),
+                messages.SUCCESS if result.changed else messages.WARNING,
+            )
+
+    def get_list_display(self, request):
+        if request.GET.get("event__id__exact"):
+            # One event chosen: its name on every row would only push columns off the screen.
+            return [name for name in self.list_display if name != "event_title"]
+        return self.list_display
+
+    @admin.display(description=gettext_lazy("event"), ordering="event__starts_at")
+    def event_title(self, obj) -> str:
+        # Long titles shortened: the whole title is on the registration's page.
+        return Truncator(obj.event.title).chars(40)
+
+    @admin.display(description=gettext_lazy("name"), ordering="last_name")
+    def name(self, obj) -> str:
+        return f"{obj.first_name} {obj.last_name}"
+
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
@@ -188,17 +254,38 @@ class RegistrationAdmin(admin.ModelAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context=extra_context)
-        context = getattr(response, "context_data", None)
-        if context and "cl" in context:
-            counts = selectors.registration_status_counts(registrations=context["cl"].queryset)
-            context["status_counts"] = [
-                (label, counts[value]) for value, label in Registration.Status.choices
-            ]
-            event_id = request.GET.get("event__id__exact", "")
-            event = Event.objects.filter(pk=event_id).first() if event_id.isdigit() else None
-            context["export_event"] = event
+        event_id = request.GET.get("event__id__exact", "")
+        events = self._events(request)
+        event = events.filter(pk=event_id).first() if event_id.isdigit() else None
+        # One event: its times in its own zone, said once above the list.
+        zone = event.tzinfo if event is not None else None
+        with timezone.override(zone):
+            response = super().changelist_view(request, extra_context=extra_context)
+            context = getattr(response, "context_data", None)
+            if context and "cl" in context:
+                # The event's counts (or all the user's events'), whatever the other filters:
+                # a status filter must not turn "Approved: 17" into "Approved: 0".
+                counted = self.get_queryset(request)
+                if event is not None:
+                    counted = counted.filter(event=event)
+                counts = selectors.registration_status_counts(registrations=counted)
+                context["status_counts"] = [
+                    (label, counts[value]) for value, label in Registration.Status.choices
+                ]
+                context["counts_event"] = event
+                context["export_event"] = event
+                context["zone_note"] = (
+                    zone_note(event.time_zone)
+                    if event is not None
+                    else _("Times in this list are in UTC; choose an event to see its own.")
+                )
+            if isinstance(response, TemplateResponse) and not response.is_rendered:
+                response.render()
         return response
+
+    def _events(self, request):
+        """The events of the series the user works on."""
+        return scope_to_user(Event.objects.all(), user=request.user)
 
     # --- actions ---
 
@@ -304,7 +391,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         questions = Question.objects.filter(event_id__in=event_ids).order_by(
             "event_id", "order", "pk"
         )
-        rows = exports.export_rows(registrations=queryset, questions=questions)
+        rows = exports.export_rows(registrations=queryset, questions=questions, typed=fmt == "xlsx")
         if fmt == "xlsx":
             response: HttpResponse | StreamingHttpResponse = HttpResponse(
                 exports.xlsx_bytes(rows),
@@ -362,16 +449,19 @@ class RegistrationAdmin(admin.ModelAdmin):
     def export_event_view(self, request, event_id: int, fmt: str):
         if not self.has_view_permission(request) or fmt not in ("csv", "xlsx"):
             raise PermissionDenied
-        event = get_object_or_404(Event, pk=event_id)
+        event = get_object_or_404(self._events(request), pk=event_id)
         self._log_export(request, event.registrations.all(), fmt)
         return self._export(event.registrations.all(), fmt, f"registrations-{event.slug}")
 
     def interpretation_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        plans = selectors.interpretation_plans()
+        plans = selectors.interpretation_plans(events=self._events(request))
         for plan in plans:
-            plan["rows"] = [(language_autonym(code), n) for code, n in plan["languages"].items()]
+            plan["rows"] = [
+                (language_autonym(code), approved, waiting)
+                for code, (approved, waiting) in plan["languages"].items()
+            ]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -395,7 +485,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             except services.AttendancePlanExpired as exc:
                 messages.error(request, str(exc))
                 return redirect(here)
-            event = get_object_or_404(Event, pk=signed["event"])
+            event = get_object_or_404(self._events(request), pk=signed["event"])
             confirmed = {int(i) for i in request.POST.getlist("confirm") if i.isdigit()}
             try:
                 applied = services.event_apply_attendance(
@@ -418,7 +508,9 @@ class RegistrationAdmin(admin.ModelAdmin):
                 reverse("admin:registration_registration_changelist")
                 + f"?event__id__exact={event.pk}"
             )
-        clear_form = AttendanceClearForm(request.POST if "clear" in request.POST else None)
+        clear_form = AttendanceClearForm(
+            request.POST if "clear" in request.POST else None, events=self._events(request)
+        )
         if clear_form.is_bound and clear_form.is_valid():
             event = clear_form.cleaned_data["event"]
             count = services.event_clear_attendance(event=event)
@@ -434,7 +526,9 @@ class RegistrationAdmin(admin.ModelAdmin):
             return redirect(here)
         uploading = request.method == "POST" and not clear_form.is_bound
         form = AttendanceUploadForm(
-            request.POST if uploading else None, request.FILES if uploading else None
+            request.POST if uploading else None,
+            request.FILES if uploading else None,
+            events=self._events(request),
         )
         if form.is_bound and form.is_valid():
             event = form.cleaned_data["event"]
@@ -463,16 +557,23 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(MissingTranslationsMixin, TranslationAdmin):
-    list_display = ["label", "event", "kind", "required", "order", "missing_translations"]
-    list_filter = ["event", "kind"]
+class QuestionAdmin(TeamScopedMixin, AdminFormsMixin, MissingTranslationsMixin, TranslationAdmin):
+    list_display = [
+        "label",
+        short_title_column("event", gettext_lazy("event"), ordering="event__starts_at"),
+        "kind",
+        "required",
+        "order",
+        "missing_translations",
+    ]
+    list_filter = [("event", admin.RelatedOnlyFieldListFilter), "kind"]
     list_select_related = ["event"]
     list_editable = ["order"]
     search_fields = ["label"]
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(TeamScopedMixin, admin.ModelAdmin):
     list_display = [
         "registration",
         "delegation",

@@ -14,15 +14,22 @@ from webinar.text import strip_control_characters
 
 
 def registration_ics(*, registration: Registration) -> bytes:
-    """The event as one VEVENT; the join link only for an approved registrant."""
+    """The event as one VEVENT; the join link only for an approved registrant.
+
+    A cancelled registration gets a cancellation (METHOD:CANCEL, STATUS:CANCELLED) of the same
+    entry (same UID) with a higher SEQUENCE, so a calendar that imported the webinar removes it.
+    """
     event = registration.event
+    cancelled = registration.status == Registration.Status.CANCELLED
     calendar = Calendar()
     calendar.add("prodid", "-//Policy webinars//registration//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     entry = CalendarEvent()
     domain = settings.SITE_URL.split("//")[-1].split("/")[0]
     entry.add("uid", f"event-{event.pk}-registration-{registration.pk}@{domain}")
+    entry.add("sequence", registration.calendar_sequence)
+    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     entry.add("dtstamp", timezone.now())
     entry.add("dtstart", event.starts_at)
     entry.add("dtend", event.ends_at)

@@ -7,28 +7,45 @@ import re
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from registration.calendar import registration_ics
 from registration.links import manage_url
-from registration.models import OutgoingMail, Registration
+from registration.models import STATUS_WORDING, OutgoingMail, Registration
+from webinar import locale
+
+# The status a mail announces, where its kind is not named like the status.
+MAIL_STATUS = {OutgoingMail.Kind.RECEIVED: Registration.Status.PENDING}
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_LINE_SPACE = re.compile(r"[ \t\r\n]+")
 
 
 def placeholder_values(*, registration: Registration) -> dict[str, str]:
     event = registration.event
-    start = event.starts_at.astimezone(event.tzinfo)
     return {
         "first_name": registration.first_name,
         "last_name": registration.last_name,
         "full_name": registration.full_name,
         "event": event.title,
-        "start": f"{formats.date_format(start, 'DATETIME_FORMAT')} ({event.time_zone})",
-        "status": str(registration.get_status_display()),
+        "start": locale.format_when(
+            event.starts_at,
+            event.ends_at,
+            language=translation.get_language(),
+            zone=event.time_zone,
+        ),
+        "status": registration.status_wording,
         "link": manage_url(registration=registration),
     }
+
+
+def _mail_status_wording(kind: str) -> str:
+    """The status a mail of this kind announces, worded as the personal page words it."""
+    status = str(MAIL_STATUS.get(OutgoingMail.Kind(kind), kind))
+    if status not in Registration.Status.values:
+        return ""
+    return str(STATUS_WORDING[Registration.Status(status)])
 
 
 def fill_placeholders(text: str, values: dict[str, str]) -> str:
@@ -52,10 +69,14 @@ def render_mail(*, mail: OutgoingMail) -> tuple[str, str]:
                 "start": values["start"],
                 "link": values["link"],
                 "mail": mail,
+                # The status this mail announces, worded as the personal page words it.
+                "status": _mail_status_wording(mail.kind),
             }
             subject = render_to_string(f"registration/email/{mail.kind}_subject.txt", context)
             body = render_to_string(f"registration/email/{mail.kind}.txt", context)
-    return " ".join(subject.split()), body
+    # Template line breaks become single spaces; no-break spaces (French "Inscription
+    # confirmée : ...") are typography and stay.
+    return _LINE_SPACE.sub(" ", subject).strip(), body
 
 
 def build_message(*, mail: OutgoingMail) -> EmailMultiAlternatives:
@@ -82,4 +103,11 @@ def build_message(*, mail: OutgoingMail) -> EmailMultiAlternatives:
         with translation.override(registration.language):
             ics = registration_ics(registration=registration)
         message.attach("webinar.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")
+    elif mail.kind == OutgoingMail.Kind.CANCELLED and (
+        registration.status == Registration.Status.CANCELLED
+    ):
+        # Removes the webinar from the calendar the approval mail's file added it to.
+        with translation.override(registration.language):
+            ics = registration_ics(registration=registration)
+        message.attach("webinar-cancelled.ics", ics, "text/calendar; charset=utf-8; method=CANCEL")
     return message

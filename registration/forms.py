@@ -7,11 +7,18 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.forms.utils import flatatt
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from registration.importers import MAX_UPLOAD_BYTES
 from registration.models import Question, Registration, Sex
+from registration.rendering import FAST_WIDGET_RENDERER
+from webinar.locale import site_language, sorted_by_name
 from webinar.models import Event
 from webinar.text import strip_bidi_controls
 
@@ -44,18 +51,81 @@ def _relabelled(choices, label) -> list:
 def label_blank_choices(form: forms.BaseForm) -> None:
     """Say what an empty choice means instead of Django's dashes."""
     for name, label in BLANK_LABELS.items():
-        if name in form.fields:
+        if name in form.fields and hasattr(form.fields[name], "choices"):
             field = cast(forms.ChoiceField, form.fields[name])
             # A callable keeps the choices lazy: the country list is only sorted to render.
             field.choices = functools.partial(_relabelled, field.choices, label)
 
 
-def fast_country_validation(field: forms.Field) -> None:
-    """Check a country code against a set: the stock check walks ~250 translated choices."""
-    # On this one field instance only (the class's check stays for every other choice field).
-    cast(forms.ChoiceField, field).valid_value = (  # type: ignore[method-assign]
-        lambda value: str(value) in country_codes()
+@functools.lru_cache(maxsize=8)
+def country_options(language: str) -> tuple[tuple[str, str], ...]:
+    """Each country as ``(code, '<option value="NE">Niger</option>')``, named and sorted in the
+    language (ICU collation: French puts "Égypte" beside "Érythrée"). Built once per language:
+    rendering ~250 options through the widget templates took most of the form page's time."""
+    with translation.override(language):
+        names = [(code, str(name)) for code, name in countries]
+    ordered = sorted_by_name(names, language=language, key=lambda item: item[1])
+    return tuple(
+        (code, format_html('<option value="{}">{}</option>', code, name)) for code, name in ordered
     )
+
+
+class CountrySelect(forms.Select):
+    """The country list, rendered from ``country_options`` with the chosen code selected.
+
+    Same markup as Django's Select (name, id, required, aria attributes from the bound field);
+    the choices come from django-countries, as the field validates them."""
+
+    def use_required_attribute(self, initial) -> bool:
+        # Django's Select looks at the first choice, which would build the whole translated
+        # list; here the first option is always the empty "Choose your country".
+        return not self.is_hidden
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        if isinstance(value, list | tuple):
+            value = value[0] if value else ""
+        chosen = str(value or "")
+        language = site_language(translation.get_language())
+        parts: list[str] = [
+            format_html(
+                '<option value=""{}>{}</option>',
+                "" if chosen else mark_safe(" selected"),
+                BLANK_LABELS["country"],
+            )
+        ]
+        for code, option in country_options(language):
+            parts.append(option.replace('">', '" selected>', 1) if code == chosen else option)
+        # Every part comes from format_html (names and codes escaped), the attributes from flatatt.
+        html = f"<select{flatatt(final_attrs)}>\n" + "\n".join(parts) + "\n</select>"
+        return mark_safe(html)  # noqa: S308
+
+
+class CountryCodeField(forms.CharField):
+    """A country as its ISO 3166 code, checked against django-countries' codes (a set).
+
+    Replaces the model's choice field on the participants' forms: that one copies and walks
+    the ~250 translated choices on every form built and every value checked; its list is
+    rendered by ``CountrySelect`` instead."""
+
+    widget = CountrySelect
+    default_error_messages = {
+        "invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"],
+    }
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value and value not in country_codes():
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+
+
+def country_field() -> CountryCodeField:
+    return CountryCodeField(label=capfirst(Registration._meta.get_field("country").verbose_name))
 
 
 HONEYPOT = "website"
@@ -155,7 +225,22 @@ def _strip(value):
     return value
 
 
-class RegistrationForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
+class CountryCheckedOnceMixin:
+    """The form field checks the country code against django-countries' codes; the model's
+    own check of the same choices would build and sort the translated country list again on
+    every sign-up, so it is left out of the model validation (nothing else is)."""
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()  # type: ignore[misc]
+        if "country" in self.fields:  # type: ignore[attr-defined]
+            exclude.add("country")
+        return exclude
+
+
+class RegistrationForm(
+    CountryCheckedOnceMixin, StripBidiControlsMixin, QuestionsMixin, forms.ModelForm
+):
+    country = country_field()
     consent_processing = forms.BooleanField(
         label=_(
             "I agree to the processing of my personal data as described in the privacy notice."
@@ -165,6 +250,7 @@ class RegistrationForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
             "required": _("Registration needs your consent to the processing of your data.")
         },
     )
+    default_renderer = FAST_WIDGET_RENDERER  # same markup as Django's widget templates
     # Hidden from people by the stylesheet; bots fill every field they see.
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -183,7 +269,6 @@ class RegistrationForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
     def __init__(self, *args, questions: Sequence[Question] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["accessibility_needs"].validators.append(MaxLengthValidator(1000))
-        fast_country_validation(self.fields["country"])
         label_blank_choices(self)
         cast(forms.ChoiceField, self.fields["sex"]).choices = Sex.choices  # no empty radio
         self.add_questions(list(questions))
@@ -201,8 +286,11 @@ class RegistrationForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
         return data
 
 
-class DetailsForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
+class DetailsForm(CountryCheckedOnceMixin, StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
     """What a participant may correct from their self-service page."""
+
+    default_renderer = FAST_WIDGET_RENDERER
+    country = country_field()
 
     class Meta:
         model = Registration
@@ -213,7 +301,6 @@ class DetailsForm(StripBidiControlsMixin, QuestionsMixin, forms.ModelForm):
     def __init__(self, *args, questions: Sequence[Question] = (), answers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["accessibility_needs"].validators.append(MaxLengthValidator(1000))
-        fast_country_validation(self.fields["country"])
         label_blank_choices(self)
         cast(forms.ChoiceField, self.fields["sex"]).choices = Sex.choices
         self.add_questions(list(questions), answers)
@@ -259,11 +346,11 @@ class AttendanceUploadForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, events=None, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["event"]).queryset = Event.objects.order_by(
-            "-starts_at"
-        )
+        # The events the organiser's teams work on (the admin passes them).
+        events = Event.objects.all() if events is None else events
+        cast(forms.ModelChoiceField, self.fields["event"]).queryset = events.order_by("-starts_at")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -286,9 +373,9 @@ class AttendanceClearForm(forms.Form):
         required=True,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, events=None, **kwargs):
         kwargs.setdefault("prefix", "clear")
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["event"]).queryset = Event.objects.order_by(
-            "-starts_at"
-        )
+        # The events the organiser's teams work on (the admin passes them).
+        events = Event.objects.all() if events is None else events
+        cast(forms.ModelChoiceField, self.fields["event"]).queryset = events.order_by("-starts_at")

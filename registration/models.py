@@ -146,6 +146,30 @@ class Registration(models.Model):
         parts = [self.get_honorific_display(), self.first_name, self.last_name]
         return " ".join(part for part in parts if part)
 
+    @property
+    def status_wording(self) -> str:
+        """The status as participants read it, the same in every mail and page."""
+        return str(STATUS_WORDING[Registration.Status(self.status)])
+
+    @property
+    def calendar_sequence(self) -> int:
+        """The iCalendar SEQUENCE of this registrant's entry: it grows with every change of the
+        row (a cancellation, a registration again), so calendars apply the newest file."""
+        if self.created_at is None or self.updated_at is None:
+            return 0
+        return max(int((self.updated_at - self.created_at).total_seconds()), 0)
+
+
+# What a participant is told about their registration, in mails and on their pages alike (the
+# organisers' desk keeps the shorter labels of Registration.Status).
+STATUS_WORDING = {
+    Registration.Status.PENDING: _("Registration received, awaiting approval"),
+    Registration.Status.APPROVED: _("Registration confirmed"),
+    Registration.Status.WAITLISTED: _("On the waiting list"),
+    Registration.Status.REJECTED: _("Registration declined"),
+    Registration.Status.CANCELLED: _("Registration cancelled"),
+}
+
 
 class Question(models.Model):
     """A question an event adds to its registration form."""

@@ -11,6 +11,7 @@ urlpatterns = [
     path("registrations/<str:token>/", views.manage, name="manage"),
     path("registrations/<str:token>/edit/", views.edit, name="edit"),
     path("registrations/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("registrations/<str:token>/register-again/", views.reactivate, name="reactivate"),
     path("registrations/<str:token>/erase/", views.erase, name="erase"),
     path("registrations/<str:token>/calendar.ics", views.calendar, name="calendar"),
 ]

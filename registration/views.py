@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from registration import links, selectors, services
@@ -20,7 +23,10 @@ from webinar.models import Event
 
 @require_http_methods(["GET", "POST"])
 def register(request, slug: str):
-    event = get_object_or_404(Event, slug=slug, is_published=True)
+    if request.method == "POST":
+        event = get_object_or_404(Event, slug=slug, is_published=True)
+    else:  # the page says whether the event is full: the seats are counted in the same query
+        event = get_object_or_404(selectors.event_for_signup_page(slug=slug))
     if not event.registration_is_open():
         return render(request, "registration/closed.html", {"event": event}, status=410)
     if event.admission == Event.Admission.INVITATION_ONLY:
@@ -92,13 +98,20 @@ def done(request, slug: str):
 
 
 def _open(request, token: str):
-    """The registration a link opens, or the page that explains why it does not."""
+    """The registration a link opens, or the page that explains why it does not.
+
+    The page speaks the registration's language, as its mails do, unless the reader has chosen
+    one with the language switcher (its cookie then wins)."""
     try:
-        return links.registration_from_token(token=token), None
+        registration = links.registration_from_token(token=token)
     except links.LinkExpired:
         return None, render(request, "registration/link_expired.html", status=410)
     except links.LinkInvalid:
         return None, render(request, "registration/link_invalid.html", status=404)
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(registration.language)
+        request.LANGUAGE_CODE = translation.get_language()
+    return registration, None
 
 
 def _manage_context(registration: Registration, token: str) -> dict:
@@ -119,6 +132,10 @@ def _manage_context(registration: Registration, token: str) -> dict:
         "can_cancel": registration.status in services.ACTIONS["cancel"][0] and not over,
         "can_edit": not over,
         "event_over": over,
+        # A cancelled registrant's calendar file removes the webinar; nothing to add any more.
+        "offer_calendar": registration.status != Registration.Status.CANCELLED,
+        "can_register_again": registration.status == Registration.Status.CANCELLED
+        and event.registration_is_open(),
     }
 
 
@@ -128,7 +145,10 @@ def manage(request, token: str):
         return refusal
     response = render(request, "registration/manage.html", _manage_context(registration, token))
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The link must not leak to other sites (the join link, a speaker's page); to this site a
+    # browser must still say where a form comes from, or "no-referrer" makes it send
+    # "Origin: null" and the CSRF check refuses the page's own forms (language, register again).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -150,6 +170,7 @@ def edit(request, token: str):
                 registration=Registration.objects.get(pk=registration.pk),
                 **form.service_kwargs(),
             )
+            messages.success(request, _("Your details have been saved."))
             return redirect(reverse("registration:manage", kwargs={"token": token}))
     else:
         form = DetailsForm(instance=registration, questions=questions, answers=answers)
@@ -165,10 +186,18 @@ def cancel(request, token: str):
     refused = ""
     if request.method == "POST":
         try:
-            services.registration_cancel(registration=registration)
+            cancelled = services.registration_cancel(registration=registration)
         except services.RegistrationError as exc:
             refused = str(exc.message)
         else:
+            if cancelled:
+                messages.success(
+                    request,
+                    _(
+                        "Your registration has been cancelled. We have sent you a confirmation; "
+                        "you may register again while registration is open."
+                    ),
+                )
             return redirect(reverse("registration:manage", kwargs={"token": token}))
     elif services.event_is_over(event=registration.event):
         refused = str(services.EVENT_OVER_MESSAGE)
@@ -183,6 +212,25 @@ def cancel(request, token: str):
         },
         status=409 if refused else 200,
     )
+
+
+@require_http_methods(["POST"])
+def reactivate(request, token: str):
+    """Register again after cancelling: the same registration, as the rules allow."""
+    registration, refusal = _open(request, token)
+    if refusal:
+        return refusal
+    try:
+        registration = services.registration_reactivate(registration=registration)
+    except services.RegistrationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("You are registered again. Status: %(status)s.")
+            % {"status": registration.status_wording},
+        )
+    return redirect(reverse("registration:manage", kwargs={"token": token}))
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from reports import selectors, services
 from reports.models import Finding, Recommendation, Report, ReportBuild, SessionSummary
 from webinar.admin_access import ADDITION, log_admin_action
+from webinar.admin_forms import AdminFormsMixin
+from webinar.admin_teams import TeamScopedChoicesMixin, TeamScopedMixin
 from webinar.content_i18n import model_translated_fields
 from webinar.languages import LANGUAGE_CODES, autonym_choices, language_name
 
@@ -25,7 +27,7 @@ def _language_fieldsets(fields: tuple[str, ...]) -> list:
     ]
 
 
-class _EventSessionsInline(admin.StackedInline):
+class _EventSessionsInline(TeamScopedChoicesMixin, AdminFormsMixin, admin.StackedInline):
     extra = 0
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -47,7 +49,7 @@ class FindingInline(_EventSessionsInline):
     fields = ["challenge_type", "programme_area", "session", *_in_each_language("text")]
 
 
-class RecommendationInline(admin.StackedInline):
+class RecommendationInline(AdminFormsMixin, admin.StackedInline):
     model = Recommendation
     extra = 0
     fields = [
@@ -66,17 +68,29 @@ class BuildRequestForm(forms.Form):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "event", "updated_at"]
+class ReportAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
+    list_display = ["__str__", "event", "status", "updated_at"]
+    list_filter = ["status"]
     search_fields = [*_in_each_language("title"), "event__title"]
     list_select_related = ["event"]
     inlines = [SessionSummaryInline, FindingInline, RecommendationInline]
-    readonly_fields = ["build_versions"]
+    readonly_fields = ["status", "finalised_at", "build_versions"]
+    actions = ["mark_final", "mark_draft"]
     change_form_template = "admin/reports/report/change_form.html"
 
     def get_fieldsets(self, request, obj=None):
         return [
-            (None, {"fields": ["event", "region_countries", "distribution_list"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        "event",
+                        ("status", "finalised_at"),
+                        "region_countries",
+                        "distribution_list",
+                    ]
+                },
+            ),
             *_language_fieldsets(model_translated_fields(Report)),
             (_("PDF versions"), {"fields": ["build_versions"]}),
         ]
@@ -111,6 +125,45 @@ class ReportAdmin(admin.ModelAdmin):
             ),
         )
 
+    def has_finalise_permission(self, request) -> bool:
+        return request.user.has_perm("reports.finalise_report")
+
+    @admin.action(
+        description=_("Mark final: the next PDFs carry no DRAFT mark"), permissions=["finalise"]
+    )
+    def mark_final(self, request, queryset):
+        done = 0
+        for report in queryset:
+            if services.report_mark_final(report=report):
+                self.log_change(request, report, "Marked final.")
+                done += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d report marked final; build its PDFs again to drop the DRAFT mark.",
+                "%(count)d reports marked final; build their PDFs again to drop the DRAFT mark.",
+                done,
+            )
+            % {"count": done},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Back to draft: the next PDFs are marked DRAFT"), permissions=["finalise"]
+    )
+    def mark_draft(self, request, queryset):
+        done = 0
+        for report in queryset:
+            if services.report_mark_draft(report=report):
+                self.log_change(request, report, "Back to draft.")
+                done += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d report back to draft.", "%(count)d reports back to draft.", done)
+            % {"count": done},
+            messages.SUCCESS,
+        )
+
     def get_urls(self):
         return [
             path(
@@ -123,7 +176,9 @@ class ReportAdmin(admin.ModelAdmin):
 
     def build_view(self, request, pk: int):
         """The "Build PDF" button: choose a language, see what is not translated, build."""
-        report: Report = get_object_or_404(Report.objects.select_related("event"), pk=pk)
+        report: Report = get_object_or_404(
+            self.get_queryset(request).select_related("event"), pk=pk
+        )
         if not (
             self.has_view_permission(request, report)
             and request.user.has_perm("reports.add_reportbuild")
@@ -191,19 +246,10 @@ class ReportBuildAddForm(forms.ModelForm):
 
 
 @admin.register(ReportBuild)
-class ReportBuildAdmin(admin.ModelAdmin):
-    list_display = [
-        "pk",
-        "event",
-        "language",
-        "status",
-        "progress",
-        "pages",
-        "size",
-        "created_at",
-        "is_shared",
-    ]
-    list_filter = ["status", "language", "event"]
+class ReportBuildAdmin(TeamScopedMixin, admin.ModelAdmin):
+    # Fits a 1366 px screen; progress, pages and size are on the build's page.
+    list_display = ["pk", "event", "language", "status", "created_at", "is_shared"]
+    list_filter = ["status", "language", ("event", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["event"]
     readonly_fields = [
         "event",

@@ -17,6 +17,10 @@ BUILD_TOO_LONG = gettext_noop("The build took too long.")
 PLAIN_REASONS = frozenset({BUILD_TOO_LONG})
 
 
+# At the running header's 8.5 pt, 80 characters fit on one line of an A4 page.
+SHORT_TITLE_MAX_LENGTH = 80
+
+
 class ChallengeType(models.TextChoices):
     LEGAL = "legal", _("Legal")
     POLICY = "policy", _("Policy")
@@ -71,10 +75,21 @@ class Priority(models.IntegerChoices):
 class Report(models.Model):
     """The summary report of one event, edited by rapporteurs and organisers."""
 
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft (every page marked DRAFT)")
+        FINAL = "final", _("Final (ready to send out)")
+
     event = models.OneToOneField(
         Event, on_delete=models.CASCADE, related_name="report", verbose_name=_("event")
     )
     title = models.CharField(_("title"), max_length=300, blank=True)
+    # The running header of every page: it must fit on one line at the header's size.
+    short_title = models.CharField(
+        _("short title"),
+        max_length=SHORT_TITLE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Printed at the top of every page; empty prints the title if it is short."),
+    )
     executive_summary = models.TextField(_("executive summary"), blank=True)
     background = models.TextField(_("background"), blank=True)
     objectives = models.TextField(_("objectives"), blank=True)
@@ -86,6 +101,10 @@ class Report(models.Model):
         blank=True,
         help_text=_("Used to count how many of the region's countries took part."),
     )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, editable=False
+    )
+    finalised_at = models.DateTimeField(_("marked final at"), null=True, blank=True, editable=False)
     distribution_list = models.TextField(
         _("distribution list"),
         blank=True,
@@ -97,6 +116,7 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
+        permissions = [("finalise_report", _("Can mark a report final (no DRAFT mark)"))]
 
     def __str__(self) -> str:
         # The title in the reader's language, or another one (django-modeltranslation).
@@ -253,6 +273,10 @@ class ReportBuild(models.Model):
     size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    # Whether the report was final when this file was built (drafts carry a DRAFT mark).
+    final = models.BooleanField(_("final version"), default=False)
+    # The first page as a small PNG, rendered by the worker after the PDF.
+    thumbnail = models.FileField(_("first page"), upload_to="reports/", blank=True, max_length=300)
     # Publishing: an unguessable token makes a public link; revoking clears it for good.
     share_token = models.CharField(
         _("share token"), max_length=64, unique=True, null=True, blank=True, editable=False
@@ -293,6 +317,10 @@ class ReportBuild(models.Model):
         """One name per attempt: an attempt presumed dead that still finishes writes beside
         the live attempt's file, never over it (and deletes what it wrote, builds.py)."""
         return f"reports/{self.event.slug}/report-{self.pk}-{self.language}-a{attempt}.pdf"
+
+    def thumbnail_storage_name(self, *, attempt: int) -> str:
+        """The first page as a PNG, named per attempt like the PDF."""
+        return f"reports/{self.event.slug}/report-{self.pk}-{self.language}-a{attempt}-page1.png"
 
     def error_display(self) -> str:
         """The reason in the reader's language when it is one of the known plain reasons."""

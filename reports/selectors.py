@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower, Trim
 from django_countries import countries
 
 from registration.models import Category, Registration, Sex
@@ -32,6 +34,7 @@ from webinar.content_i18n import (
     text_with_fallback,
 )
 from webinar.languages import LANGUAGE_CODES, language_autonym
+from webinar.locale import collation_key
 from webinar.models import Event
 
 
@@ -61,10 +64,17 @@ def report_missing_translations(*, report: Report, language: str) -> list[str]:
     check(report, title(Report))
     for summary in report.session_summaries.select_related("session"):
         check(summary, f"{title(SessionSummary)} “{summary.session}”")
-    for number, finding in enumerate(report.findings.all(), start=1):
-        check(finding, f"{title(Finding)} {number}")
-    for number, recommendation in enumerate(report.recommendations.all(), start=1):
-        check(recommendation, f"{title(Recommendation)} {number}")
+    # Named by their identifiers in the report (F1…, R1…, in the order they are printed).
+    findings = _in_print_order(
+        list(report.findings.all()), lambda f: f.challenge_type, ChallengeType.values
+    )
+    for number, finding in enumerate(findings, start=1):
+        check(finding, f"{title(Finding)} F{number}")
+    recommendations = _in_print_order(
+        list(report.recommendations.all()), lambda r: r.addressee, Addressee.values
+    )
+    for number, recommendation in enumerate(recommendations, start=1):
+        check(recommendation, f"{title(Recommendation)} R{number}")
     return missing
 
 
@@ -110,6 +120,12 @@ class Numbered:
     item: Finding | Recommendation
     number: int
     localised: Text
+    prefix: str = ""
+
+    @property
+    def identifier(self) -> str:
+        """F1, R3...: how the whole report cites it."""
+        return f"{self.prefix}{self.number}"
 
     def __getattr__(self, name: str) -> Any:
         # The template reads the row's own fields (session, stage, ...) through this wrapper.
@@ -131,16 +147,35 @@ def report_sessions(*, event: Event) -> list[Session]:
 
 
 def _group(
-    items: Iterable[Numbered], key: Callable[[Numbered], str], order: list[str]
-) -> list[tuple[str, list[Numbered]]]:
-    groups: dict[str, list[Numbered]] = {value: [] for value in order}
+    items: Iterable[Any], key: Callable[[Any], str], order: list[str]
+) -> list[tuple[str, list]]:
+    groups: dict[str, list] = {value: [] for value in order}
     for item in items:
         groups.setdefault(key(item), []).append(item)
     return [(value, members) for value, members in groups.items() if members]
 
 
+def _in_print_order(items: list, key: Callable[[Any], str], order: list[str]) -> list:
+    return [item for _value, members in _group(items, key, order) for item in members]
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One line of the index by addressee: the identifier and what to look for."""
+
+    identifier: str
+    stage: str
+    level: str
+    text: str
+
+
 def report_content(*, report: Report, language: str, allow_fallback: bool) -> dict:
-    """Everything the template shows, in ``language``; a fixed number of queries."""
+    """Everything the template shows, in ``language``; a fixed number of queries.
+
+    Findings and recommendations get identifiers (F1…, R1…) in the order they are printed
+    (grouped by challenge type and by addressee), and every cross-reference of the report (the
+    stage-by-level matrix, the index by addressee) cites those identifiers.
+    """
     localise = Localiser(language=language, allow_fallback=allow_fallback)
     texts = {
         name: localise(report, name, _verbose_name(Report, name))
@@ -158,45 +193,89 @@ def report_content(*, report: Report, language: str, allow_fallback: bool) -> di
                 "key_points": localise(summary, "key_points", str(session)) if summary else None,
             }
         )
-    findings = [
-        Numbered(finding, number, localise(finding, "text", f"finding {number}"))
-        for number, finding in enumerate(report.findings.select_related("session"), start=1)
-    ]
-    recommendations = [
-        Numbered(rec, number, localise(rec, "text", f"recommendation {number}"))
-        for number, rec in enumerate(report.recommendations.all(), start=1)
-    ]
     challenge_labels = dict(ChallengeType.choices)
     addressee_labels = dict(Addressee.choices)
     stage_labels = dict(Stage.choices)
+    level_labels = dict(Level.choices)
+    findings_by_type = _group(
+        list(report.findings.select_related("session")),
+        lambda f: f.challenge_type,
+        ChallengeType.values,
+    )
+    findings: list[Numbered] = []
+    numbered_findings_by_type: list[tuple[str, list[Numbered]]] = []
+    for value, members in findings_by_type:
+        group = []
+        for finding in members:
+            number = len(findings) + 1
+            text = localise(finding, "text", f"finding F{number}")
+            group.append(Numbered(finding, number, text, prefix="F"))
+            findings.append(group[-1])
+        numbered_findings_by_type.append((value, group))
+    recommendations_by_addressee = _group(
+        list(report.recommendations.all()), lambda r: r.addressee, Addressee.values
+    )
+    recommendations: list[Numbered] = []
+    numbered_recommendations_by_addressee: list[tuple[str, list[Numbered]]] = []
+    for value, members in recommendations_by_addressee:
+        group = []
+        for rec in members:
+            number = len(recommendations) + 1
+            text = localise(rec, "text", f"recommendation R{number}")
+            group.append(Numbered(rec, number, text, prefix="R"))
+            recommendations.append(group[-1])
+        numbered_recommendations_by_addressee.append((value, group))
     matrix = []
     for stage, stage_label in Stage.choices:
         cells = []
         for level, _label in Level.choices:
             cells.append(
-                [r.number for r in recommendations if r.stage == stage and r.level == level]
+                [r.identifier for r in recommendations if r.stage == stage and r.level == level]
             )
-        matrix.append({"stage": stage_label, "cells": cells})
+        if any(cells):
+            matrix.append({"stage": stage_label, "cells": cells})
+    index = [
+        (
+            addressee_labels[value],
+            [
+                IndexEntry(
+                    identifier=rec.identifier,
+                    stage=str(stage_labels[rec.stage]),
+                    level=str(level_labels[rec.level]),
+                    text=first_sentence(rec.localised.value),
+                )
+                for rec in members
+            ],
+        )
+        for value, members in numbered_recommendations_by_addressee
+    ]
     return {
         "texts": texts,
         "sessions": session_rows,
-        "findings_by_type": [
-            (challenge_labels[k], v)
-            for k, v in _group(findings, lambda f: f.challenge_type, ChallengeType.values)
-        ],
+        "findings": findings,
+        "findings_by_type": [(challenge_labels[k], v) for k, v in numbered_findings_by_type],
         "recommendations": recommendations,
         "recommendations_by_addressee": [
-            (addressee_labels[k], v)
-            for k, v in _group(recommendations, lambda r: r.addressee, Addressee.values)
+            (addressee_labels[k], v) for k, v in numbered_recommendations_by_addressee
         ],
-        "recommendations_by_stage": [
-            (stage_labels[k], v)
-            for k, v in _group(recommendations, lambda r: r.stage, Stage.values)
-        ],
+        "recommendations_index": index,
         "matrix": matrix,
         "levels": [label for _value, label in Level.choices],
         "fallbacks": localise.fallbacks,
     }
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s")
+INDEX_TEXT_WORDS = 16
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a recommendation, at most INDEX_TEXT_WORDS words, for the index."""
+    sentence = _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+    words = sentence.split()
+    if len(words) <= INDEX_TEXT_WORDS:
+        return sentence
+    return " ".join(words[:INDEX_TEXT_WORDS]) + " …"
 
 
 @dataclass
@@ -212,15 +291,28 @@ class Statistics:
     region_countries_total: int
     region_countries_present: int
     consenting: int
+    women: int = 0
+    # Distinct institutions (organisations, case ignored) per category, in the category order.
+    institutions_by_category: list[tuple[str, int]] = field(default_factory=list)
+    institutions_total: int = 0
+
+    @property
+    def women_share(self) -> float:
+        """Women among the approved participants, in percent (0 when there is none)."""
+        return round(100 * self.women / self.approved, 1) if self.approved else 0.0
+
     delegations_represented: int = 0
     delegations_invited: int = 0
 
 
-def report_statistics(*, event: Event, region_countries: list[str]) -> Statistics:
+def report_statistics(
+    *, event: Event, region_countries: list[str], language: str = "en"
+) -> Statistics:
     """Participation figures from the registrations: a handful of aggregate queries.
 
     Cancelled and rejected registrations are not counted as registered; the breakdowns are of
-    approved participants (who were let in), which is what organisers report on.
+    approved participants (who were let in), which is what organisers report on. Country names
+    are those of the active language, ties sorted by ``language``'s collation.
     """
     base = Registration.objects.filter(event=event).exclude(
         status__in=[Registration.Status.CANCELLED, Registration.Status.REJECTED]
@@ -231,6 +323,7 @@ def report_statistics(*, event: Event, region_countries: list[str]) -> Statistic
         # Attended by the event's rule (minutes or share of its length), as the desk counts it.
         attended=Count("pk", filter=attended_condition(event=event)),
         consenting=Count("pk", filter=Q(status=Registration.Status.APPROVED, consent_listing=True)),
+        women=Count("pk", filter=Q(status=Registration.Status.APPROVED, sex=Sex.FEMALE)),
     )
     approved = base.filter(status=Registration.Status.APPROVED)
 
@@ -243,10 +336,23 @@ def report_statistics(*, event: Event, region_countries: list[str]) -> Statistic
     by_sex = breakdown("sex")
     by_language = breakdown("language")
     by_country = breakdown("country")
+    sort_key = collation_key(language)
     country_rows = sorted(
         ((code, str(countries.name(code)) or code, n) for code, n in by_country.items() if code),
-        key=lambda row: (-row[2], row[1]),
+        key=lambda row: (-row[2], sort_key(row[1])),
     )
+    institutions = Counter(
+        {
+            row["category"]: row["n"]
+            for row in approved.exclude(organization="")
+            .values("category")
+            .annotate(n=Count(Lower(Trim("organization")), distinct=True))
+            .order_by()
+        }
+    )
+    institutions_total = approved.exclude(organization="").aggregate(
+        n=Count(Lower(Trim("organization")), distinct=True)
+    )["n"]
     region = {code.upper() for code in region_countries}
     return Statistics(
         registered=totals["registered"],
@@ -264,6 +370,13 @@ def report_statistics(*, event: Event, region_countries: list[str]) -> Statistic
         region_countries_total=len(region),
         region_countries_present=len(region & {row[0] for row in country_rows}),
         consenting=totals["consenting"],
+        women=totals["women"],
+        institutions_by_category=[
+            (str(category_labels[value]), institutions[value])
+            for value in Category.values
+            if institutions[value]
+        ],
+        institutions_total=institutions_total,
         **report_delegations(event=event),
     )
 
@@ -294,3 +407,8 @@ def report_annex_participants(*, event: Event) -> QuerySet:
 
 def report_builds_for_report(*, report: Report) -> QuerySet[ReportBuild]:
     return ReportBuild.objects.filter(report=report).select_related("requested_by")
+
+
+def event_latest_report_build(*, event: Event) -> ReportBuild | None:
+    """The event's most recent PDF build (any language), for the organisers' desk."""
+    return ReportBuild.objects.filter(event=event).order_by("-created_at", "-pk").first()

@@ -7,7 +7,15 @@ from reports.models import Finding, Recommendation, Report, SessionSummary
 
 @register(Report)
 class ReportTranslationOptions(TranslationOptions):
-    fields = ("title", "executive_summary", "background", "objectives", "conclusions", "next_steps")
+    fields = (
+        "title",
+        "short_title",
+        "executive_summary",
+        "background",
+        "objectives",
+        "conclusions",
+        "next_steps",
+    )
 
 
 @register(SessionSummary)

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from reports.models import ReportBuild
+from webinar.teams import scope_to_user
 
 
 def staff_permission_required(perm: str):
@@ -51,7 +52,8 @@ def _status_payload(build: ReportBuild) -> dict:
 @never_cache
 @staff_permission_required("reports.view_reportbuild")
 def build_status(request, pk: int):
-    build = get_object_or_404(ReportBuild.objects.select_related("event", "requested_by"), pk=pk)
+    builds = scope_to_user(ReportBuild.objects.all(), user=request.user)
+    build = get_object_or_404(builds.select_related("event", "requested_by"), pk=pk)
     if request.GET.get("format") == "json":
         return JsonResponse(_status_payload(build))
     return render(
@@ -60,6 +62,9 @@ def build_status(request, pk: int):
         {
             "build": build,
             "can_download": request.user.has_perm("reports.download_reportbuild"),
+            "report_url": reverse("admin:reports_report_change", args=[build.report_id])
+            if build.report_id and request.user.has_perm("reports.view_report")
+            else "",
             # Without JavaScript the page reloads itself until the build is finished.
             "refresh_seconds": None if build.is_finished else 3,
         },
@@ -87,8 +92,27 @@ def _pdf_response(build: ReportBuild) -> FileResponse:
 @never_cache
 @staff_permission_required("reports.download_reportbuild")
 def build_download(request, pk: int):
-    build = get_object_or_404(ReportBuild.objects.select_related("event"), pk=pk)
+    builds = scope_to_user(ReportBuild.objects.all(), user=request.user)
+    build = get_object_or_404(builds.select_related("event"), pk=pk)
     return _pdf_response(build)
+
+
+@require_GET
+@never_cache
+@staff_permission_required("reports.download_reportbuild")
+def build_first_page(request, pk: int):
+    """The first page as a small PNG, for the build page; the same permission as the PDF."""
+    builds = scope_to_user(ReportBuild.objects.all(), user=request.user)
+    build = get_object_or_404(builds, pk=pk, status=ReportBuild.Status.SUCCEEDED)
+    if not build.thumbnail or not build.thumbnail.name:
+        raise Http404
+    try:
+        handle = default_storage.open(build.thumbnail.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_GET

@@ -6,8 +6,7 @@ cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-1}"
 PY=.venv/bin/python
 CELERY=.venv/bin/celery
-HOST="${HOST:-127.0.0.1}"
-PORT="${PORT:-8000}"
+source scripts/local-env.sh  # HOST, PORT, and SITE_URL / ALLOWED_HOSTS that follow them
 
 bash scripts/check-system-libs.sh "$PY"
 bash scripts/compile-messages.sh
@@ -26,10 +25,10 @@ pids+=($!)
 
 cat <<MSG
 
-  The webinar application is starting at http://$HOST:$PORT/
-  Admin (organisers):    http://$HOST:$PORT/admin/
+  The webinar application is starting at $SITE_URL/
+  Admin (organisers):    $SITE_URL/admin/
   $(cat var/demo-login.txt 2>/dev/null || echo "Create an organiser: .venv/bin/python manage.py createsuperuser")
-  Health:                http://$HOST:$PORT/health/
+  Health:                $SITE_URL/health/
   Mails are written to var/mail/; worker and scheduler logs are in var/log/.
   Stop with Ctrl-C.
 

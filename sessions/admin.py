@@ -20,12 +20,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from sessions import selectors, services
 from sessions.models import Material, Person, Session, SessionRole, available_zones
 from webinar.admin_access import ADDITION, JoinDetailsMixin, log_admin_action
+from webinar.admin_forms import AdminFormsMixin, short_title_column, zone_note
 from webinar.admin_options import HTTPS_URL_FIELDS
+from webinar.admin_teams import TeamScopedMixin
 from webinar.content_i18n import MissingTranslationsMixin
 from webinar.models import Event
 
@@ -62,10 +68,17 @@ def warn_agenda_conflicts(request, *, event: Event) -> None:
         )
 
 
-class SessionInline(TranslationTabularInline):
+class SessionInline(AdminFormsMixin, TranslationStackedInline):
+    # Stacked, not a table: a row of three titles, two dates and the languages was 2,250 px
+    # wide; stacked, the event's page fits a 1366 px screen.
     model = Session
     extra = 0
-    fields = ["title", "kind", "starts_at", "ends_at", "order", "languages", "is_published"]
+    fields = [
+        "title",
+        ("starts_at", "ends_at"),
+        ("kind", "order", "is_published"),
+        "languages",
+    ]
     show_change_link = True
 
 
@@ -93,6 +106,7 @@ class EventAgendaAdminMixin(_AdminBase):
         if zone is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
         parent = super().changeform_view
+        extra_context = {**(extra_context or {}), "zone_note": zone_note(zone.key)}
         return _in_zone(zone, lambda: parent(request, object_id, form_url, extra_context))
 
     def save_related(self, request, form, formsets, change):
@@ -185,7 +199,7 @@ class SessionRoleInline(admin.TabularInline):
     autocomplete_fields = ["person"]
 
 
-class MaterialInline(TranslationTabularInline):
+class MaterialInline(AdminFormsMixin, TranslationTabularInline):
     model = Material
     extra = 0
     fields = ["title", "file", "url", "order", "is_published"]
@@ -193,18 +207,18 @@ class MaterialInline(TranslationTabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(JoinDetailsMixin, MissingTranslationsMixin, TranslationAdmin):
+class SessionAdmin(
+    TeamScopedMixin, JoinDetailsMixin, AdminFormsMixin, MissingTranslationsMixin, TranslationAdmin
+):
+    # Fits a 1366 px screen; the kind and the people are on the session's page.
     list_display = [
         "title",
-        "event",
-        "kind",
+        short_title_column("event", _("event"), ordering="event__starts_at"),
         "local_start",
         "local_end",
-        "people_count",
         "is_published",
-        "missing_translations",
     ]
-    list_filter = ["event", "kind", "is_published"]
+    list_filter = [("event", admin.RelatedOnlyFieldListFilter), "kind", "is_published"]
     search_fields = ["title", "description"]
     list_select_related = ["event"]
     readonly_fields = ["uid", "sequence", "created_at", "updated_at"]
@@ -249,6 +263,7 @@ class SessionAdmin(JoinDetailsMixin, MissingTranslationsMixin, TranslationAdmin)
         if zone is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
         parent = super().changeform_view
+        extra_context = {**(extra_context or {}), "zone_note": zone_note(zone.key)}
         return _in_zone(zone, lambda: parent(request, object_id, form_url, extra_context))
 
     def save_related(self, request, form, formsets, change):
@@ -284,7 +299,8 @@ class SessionAdmin(JoinDetailsMixin, MissingTranslationsMixin, TranslationAdmin)
         self._set_published(request, queryset, published=False, action=self.unpublish)
 
 
-class PersonRoleInline(admin.TabularInline):
+class PersonRoleInline(TeamScopedMixin, admin.TabularInline):
+    # A speaker may work for several series: each team sees and edits its own sessions' roles.
     model = SessionRole
     extra = 0
     fields = ["session", "role", "order"]
@@ -292,7 +308,7 @@ class PersonRoleInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(MissingTranslationsMixin, TranslationAdmin):
+class PersonAdmin(AdminFormsMixin, MissingTranslationsMixin, TranslationAdmin):
     list_display = [
         "name",
         "honorific",

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_GET
@@ -117,7 +118,10 @@ def agenda_json(request, slug: str):
 @cache_control(public=True, max_age=EXPORT_CACHE_SECONDS)
 def agenda_schema(request):
     path = Path(settings.BASE_DIR) / exports.JSON_SCHEMA_PATH
-    return JsonResponse(json.loads(path.read_text()))
+    schema = json.loads(path.read_text())
+    # The file's $id is the path it is served at; served, it names this site's address.
+    schema["$id"] = f"{_base_url(request)}{reverse('agenda:agenda_schema')}"
+    return JsonResponse(schema)
 
 
 def _session_or_404(request, slug: str, pk: int):

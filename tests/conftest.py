@@ -5,7 +5,7 @@ import os
 import pytest
 from django.contrib.auth.models import Group
 
-from tests.factories import EventFactory, UserFactory
+from tests.factories import EventFactory, SeriesFactory, UserFactory, default_series
 from webinar import roles
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -78,8 +78,10 @@ def _role_group(name: str) -> Group:
 
 @pytest.fixture
 def organiser(db):
+    """An organiser in the team of the test series (where factories put events)."""
     user = UserFactory(is_staff=True)
     user.groups.add(_role_group(roles.ORGANISERS))
+    default_series().team.add(user)
     return user
 
 
@@ -87,6 +89,16 @@ def organiser(db):
 def rapporteur(db):
     user = UserFactory(is_staff=True)
     user.groups.add(_role_group(roles.RAPPORTEURS))
+    default_series().team.add(user)
+    return user
+
+
+@pytest.fixture
+def other_organiser(db):
+    """An organiser of another series: nothing of the test series is theirs."""
+    user = UserFactory(is_staff=True, email="other-series@example.org")
+    user.groups.add(_role_group(roles.ORGANISERS))
+    SeriesFactory(title="Another series", slug="another-series").team.add(user)
     return user
 
 

@@ -2,6 +2,8 @@ from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -9,9 +11,14 @@ from modeltranslation.admin import TranslationAdmin
 from registration import services as registration_services
 from sessions.admin import EventAgendaAdminMixin, SessionInline
 from webinar.admin_access import JoinDetailsMixin, log_admin_action
+from webinar.admin_desk import EventDeskMixin
+from webinar.admin_forms import AdminFormsMixin, short_title_column
 from webinar.admin_options import HTTPS_URL_FIELDS
+from webinar.admin_teams import TeamScopedMixin
 from webinar.content_i18n import MissingTranslationsMixin
+from webinar.logos import logo_normalised
 from webinar.models import Event, Organisation, Series, User
+from webinar.templatetags.desk import event_local_start
 
 
 @admin.register(User)
@@ -32,39 +39,74 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AdminFormsMixin, TranslationAdmin):
     list_display = ["name", "acronym", "website"]
     search_fields = ["name", "acronym"]
     formfield_overrides = HTTPS_URL_FIELDS
 
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data.get("logo")
+        if upload and "logo" in form.changed_data:
+            # Stored re-encoded (PNG, bounded size, no metadata), never as uploaded.
+            obj.logo = logo_normalised(upload, name=upload.name)
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Series)
-class SeriesAdmin(MissingTranslationsMixin, TranslationAdmin):
+class SeriesAdmin(TeamScopedMixin, AdminFormsMixin, MissingTranslationsMixin, TranslationAdmin):
     list_display = ["title", "slug", "missing_translations"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["organisers", "partners"]
+    filter_horizontal = ["organisers", "partners", "team"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "team":
+            # Staff only: participants' accounts have nothing to do in a team.
+            kwargs["queryset"] = User.objects.filter(is_staff=True).order_by("email")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            # Whoever creates a series works on it (else it would vanish from their admin).
+            form.instance.team.add(request.user)
 
 
 @admin.register(Event)
 class EventAdmin(
-    JoinDetailsMixin, EventAgendaAdminMixin, MissingTranslationsMixin, TranslationAdmin
+    EventDeskMixin,
+    TeamScopedMixin,
+    JoinDetailsMixin,
+    EventAgendaAdminMixin,
+    AdminFormsMixin,
+    MissingTranslationsMixin,
+    TranslationAdmin,
 ):
+    # Fits a 1366 px screen; the rest is on the event's page and its desk.
     list_display = [
         "title",
-        "series",
-        "starts_at",
-        "time_zone",
-        "capacity",
+        short_title_column("series", _("series"), ordering="series__title"),
+        "local_start",
         "is_published",
         "missing_translations",
+        "desk_link",
     ]
-    list_filter = ["series", "is_published", "approval_mode"]
+    list_filter = [("series", admin.RelatedOnlyFieldListFilter), "is_published", "approval_mode"]
     search_fields = ["title", "slug"]
     list_select_related = ["series"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "starts_at"
     inlines = [SessionInline]
     formfield_overrides = HTTPS_URL_FIELDS
+
+    @admin.display(description=_("starts (event time)"), ordering="starts_at")
+    def local_start(self, obj) -> str:
+        return event_local_start(obj)
+
+    @admin.display(description=_("desk"))
+    def desk_link(self, obj) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:webinar_event_desk", args=[obj.pk]), _("Desk")
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -63,8 +63,13 @@ def format_time(value: dt.datetime, *, language: str, zone: str) -> str:
     return babel_dates.format_time(local, TIME_PATTERN, locale=site_language(language))
 
 
+UNIVERSAL_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "GMT"})
+
+
 def zone_name(zone: str, *, language: str, at: dt.datetime | None = None) -> str:
     """A time zone named for people: "Egypt Time", "heure : Égypte", "توقيت مصر"."""
+    if zone in UNIVERSAL_ZONES:
+        return "UTC"  # CLDR names no region for it ("Unknown Region (UTC) Time")
     return babel_dates.get_timezone_location(
         ZoneInfo(zone) if at is None else at.astimezone(ZoneInfo(zone)).tzinfo,
         locale=site_language(language),
@@ -88,3 +93,47 @@ def sorted_by_name(items: Iterable[T], *, language: str, key: Callable[[T], str]
     """``items`` sorted by ``key(item)`` in the language's collation."""
     sort_key = collation_key(language)
     return sorted(items, key=lambda item: sort_key(key(item)))
+
+
+# Left-to-right isolation for plain text (mails, .ics): a time range or UTC offset inside
+# Arabic text would otherwise be reordered (the end before the start).
+LRI, PDI = "\u2066", "\u2069"
+
+
+def list_separator(language: str) -> str:
+    """The comma between parts of a phrase: Arabic writes "،"."""
+    return "، " if site_language(language) == "ar" else ", "
+
+
+def utc_offset(value: dt.datetime, *, zone: str) -> str:
+    """``UTC+02:00`` for the zone at that moment (``UTC`` when it is UTC)."""
+    offset = value.astimezone(ZoneInfo(zone)).utcoffset() or dt.timedelta(0)
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def format_when(starts_at: dt.datetime, ends_at: dt.datetime, *, language: str, zone: str) -> str:
+    """When an event takes place, as one line of plain text in the language:
+    "Thursday 31 December 2026, 10:00-12:00 (Egypt Time, UTC+02:00)" (with an en dash), and in
+    Arabic with Arabic commas ("توقيت مصر، UTC+02:00") and the times isolated left to right."""
+    sep = list_separator(language)
+
+    def ltr(text: str) -> str:
+        return f"{LRI}{text}{PDI}" if site_language(language) == "ar" else text
+
+    start_day = format_weekday_date(starts_at, language=language, zone=zone)
+    start = format_time(starts_at, language=language, zone=zone)
+    end = format_time(ends_at, language=language, zone=zone)
+    if starts_at.astimezone(ZoneInfo(zone)).date() == ends_at.astimezone(ZoneInfo(zone)).date():
+        span = f"{start_day}{sep}{ltr(f'{start}–{end}')}"
+    else:
+        end_day = format_weekday_date(ends_at, language=language, zone=zone)
+        span = f"{start_day}{sep}{ltr(start)} – {end_day}{sep}{ltr(end)}"
+    place = zone_name(zone, language=language, at=starts_at)
+    offset = utc_offset(starts_at, zone=zone)
+    if offset == place:
+        return f"{span} ({place})"
+    return f"{span} ({place}{sep}{ltr(offset)})"

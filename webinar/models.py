@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from webinar.logos import validate_logo
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -73,6 +75,14 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     website = models.URLField(_("website"), blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        max_length=300,
+        validators=[validate_logo],
+        help_text=_("PNG or JPEG, at most 2 MB; printed on the report cover."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -93,11 +103,22 @@ class Series(models.Model):
     partners = models.ManyToManyField(
         Organisation, blank=True, related_name="series_supported", verbose_name=_("partners")
     )
+    # The organisers and rapporteurs who work on this series: in the admin they see and change
+    # this series' events, registrations, agenda and reports, and no other series' (staff with
+    # the "every series" permission see all).
+    team = models.ManyToManyField(
+        "webinar.User",
+        blank=True,
+        related_name="series_teams",
+        verbose_name=_("team"),
+        help_text=_("Organisers and rapporteurs who work on this series."),
+    )
 
     class Meta:
         ordering = ["title"]
         verbose_name = _("series")
         verbose_name_plural = _("series")
+        permissions = [("view_all_series", _("Can see and change every series"))]
 
     def __str__(self) -> str:
         return self.title

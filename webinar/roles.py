@@ -29,7 +29,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "material": ALL,
         },
         "reports": {
-            "report": ALL,
+            # Only organisers say a report is final (its PDFs lose the DRAFT mark).
+            "report": (*ALL, "finalise"),
             "sessionsummary": ALL,
             "finding": ALL,
             "recommendation": ALL,

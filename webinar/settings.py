@@ -49,7 +49,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, which it extends
-    "django.contrib.admin",
+    "webinar.admin_site.WebinarAdminConfig",  # django.contrib.admin, with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -104,6 +104,10 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+if not env.str("DATABASE_URL", default=""):
+    # The embedded database lives under var/, which a fresh clone does not have yet: SQLite
+    # cannot create the folder ("unable to open database file" at the first migrate).
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at the
     # start of a transaction, which is how writers are serialised where select_for_update
@@ -299,13 +303,16 @@ REPORT_BUILD_TIME_LIMIT = env.int("REPORT_BUILD_TIME_LIMIT", default=660)
 REPORT_BUILD_HEARTBEAT_SECONDS = env.int("REPORT_BUILD_HEARTBEAT_SECONDS", default=10)
 REPORT_BUILD_STALE_SECONDS = env.int("REPORT_BUILD_STALE_SECONDS", default=90)
 REPORT_BUILD_REQUEUE_SECONDS = env.int("REPORT_BUILD_REQUEUE_SECONDS", default=120)
-# Archival PDF (PDF/A-3u: embedded fonts, Unicode text); empty for plain PDF.
-REPORT_PDF_VARIANT = env.str("REPORT_PDF_VARIANT", default="pdf/a-3u")
+# Archival and tagged PDF (PDF/A-3a: embedded fonts, Unicode text, structure tags that screen
+# readers and text search follow, the document language); empty for a plain PDF.
+REPORT_PDF_VARIANT = env.str("REPORT_PDF_VARIANT", default="pdf/a-3a")
 
 # --- Registration ---------------------------------------------------------------------------
 
 # The public address, for links in mails (self-service pages, shared reports). Production
 # must set it, or mails carry localhost links.
+# The name organisers see in the admin's header (default: a translated "Policy webinars").
+SITE_NAME = env.str("SITE_NAME", default="")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 REGISTRATION_REMINDER_OFFSETS_HOURS = env.list(
     "REGISTRATION_REMINDER_OFFSETS_HOURS", cast=float, default=[24, 1]

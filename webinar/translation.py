@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from webinar.models import Event, Series
+from webinar.models import Event, Organisation, Series
 
 
 @register(Series)
@@ -13,3 +13,11 @@ class SeriesTranslationOptions(TranslationOptions):
 @register(Event)
 class EventTranslationOptions(TranslationOptions):
     fields = ("title", "summary", "description", "objectives", "region")
+
+
+@register(Organisation)
+class OrganisationTranslationOptions(TranslationOptions):
+    # Names are printed on the report cover in the report's language.
+    fields = ("name", "acronym")
+    # Names are unique: an untranslated name is NULL (several may be), not "" (only one may be).
+    empty_values = {"name": None}

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("webinar", "0005_event_admission"),
+        ("webinar", "0007_event_admission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -53,10 +53,16 @@ class RegistrationError(Exception):
 @dataclass(frozen=True)
 class BulkResult:
     changed: int
-    skipped: int
+    skipped: int  # all left as they were, including the refused ones below
     # Which rows the action changed, and which waiting-list rows took the seats it freed.
     changed_ids: tuple[int, ...] = ()
     promoted_ids: tuple[int, ...] = ()
+    full_waitlisted: int = 0  # left on the waiting list: no seat was free
+    full_other: int = 0  # others refused for want of a seat (e.g. a rejected one approved)
+
+    @property
+    def promoted(self) -> int:
+        return len(self.promoted_ids)
 
 
 EVENT_OVER_MESSAGE = _(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -136,6 +137,25 @@ def mail_send(*, mail_id: int) -> bool:
     return True
 
 
+def mails_retry_failed(*, event: Event, mail_ids: Iterable[int] | None = None) -> int:
+    """Send again an event's mails that failed (the organiser fixed the address or the server):
+    their error is cleared, they are due now, and they are queued after commit."""
+    # Not one a worker is sending right now (a live lease): it would go twice.
+    failed = OutgoingMail.objects.filter(
+        _claimable(timezone.now()), registration__event=event
+    ).exclude(last_error="")
+    if mail_ids is not None:
+        failed = failed.filter(pk__in=list(mail_ids))
+    with transaction.atomic():
+        ids = list(failed.select_for_update(of=("self",)).values_list("pk", flat=True))
+        OutgoingMail.objects.filter(pk__in=ids, sent_at=None).update(
+            attempts=0, last_error="", due_at=timezone.now(), claimed_until=None
+        )
+        for pk in ids:
+            transaction.on_commit(_sender(pk), robust=True)
+    return len(ids)
+
+
 def mail_sweep(*, grace_seconds: int = 60, limit: int = 500) -> int:
     """Re-queue mails still unsent after their due time, and claims whose lease ran out;
     returns how many were queued."""
@@ -202,3 +222,12 @@ def reminders_schedule(*, now: dt.datetime | None = None) -> int:
 
         transaction.on_commit(queue_all, robust=True)
     return created
+
+
+def _sender(mail_id: int) -> Callable[[], None]:
+    """An on-commit callback that queues one mail (a def, not a partial: see FIELD-NOTES)."""
+
+    def send() -> None:
+        _queue_send(mail_id)
+
+    return send

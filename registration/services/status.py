@@ -24,7 +24,7 @@ from registration.services.common import (
     event_is_over,
 )
 from registration.services.outbox import mail_queue
-from registration.services.signup import _save_answers
+from registration.services.signup import _reactivate_locked, _save_answers
 from webinar.models import Event
 
 logger = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ def registrations_apply(*, registration_ids: Iterable[int], action: str) -> Bulk
     """
     if action not in ACTIONS:
         raise ValueError(action)
-    changed = skipped = 0
+    changed = skipped = full_waitlisted = full_other = 0
     changed_ids: list[int] = []
     promoted_ids: list[int] = []
     ids = list(registration_ids)
@@ -111,10 +111,13 @@ def registrations_apply(*, registration_ids: Iterable[int], action: str) -> Bulk
             event = _lock_event(event_id)
             rows = Registration.objects.filter(pk__in=ids, event=event).order_by("created_at", "pk")
             for registration in rows:
+                was = registration.status
                 try:
                     done = _apply(registration, event, action)
                 except RegistrationError:
                     done = False
+                    full_waitlisted += was == Status.WAITLISTED
+                    full_other += was != Status.WAITLISTED
                 changed += done
                 skipped += not done
                 if done:
@@ -129,6 +132,8 @@ def registrations_apply(*, registration_ids: Iterable[int], action: str) -> Bulk
         skipped=skipped,
         changed_ids=tuple(changed_ids),
         promoted_ids=tuple(promoted_ids),
+        full_waitlisted=full_waitlisted,
+        full_other=full_other,
     )
 
 
@@ -142,6 +147,23 @@ def registration_cancel(*, registration: Registration) -> bool:
     result = registrations_apply(registration_ids=[registration.pk], action="cancel")
     registration.refresh_from_db()
     return result.changed == 1
+
+
+def registration_reactivate(*, registration: Registration) -> Registration:
+    """The participant registers again after cancelling, while registration is open.
+
+    Raises RegistrationError ("closed", "full", or "not_cancelled" when there is nothing to
+    reactivate)."""
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        if not event.registration_is_open():
+            raise RegistrationError(_("Registration for this event is closed."), code="closed")
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.status != Status.CANCELLED or current.anonymised_at:
+            raise RegistrationError(_("This registration is not cancelled."), code="not_cancelled")
+        _reactivate_locked(registration=current, event=event)
+    registration.refresh_from_db()
+    return registration
 
 
 def registrations_resend(*, registration_ids: Iterable[int]) -> list[int]:

@@ -20,7 +20,7 @@ from reports.services.common import (
     MissingTranslations,
     TransientBuildError,
 )
-from reports.services.content import report_get_or_create
+from reports.services.content import report_get_or_create, report_mark_draft, report_mark_final
 from reports.services.publishing import (
     SHARE_MAIL_MAX_ATTEMPTS,
     report_build_publish,
@@ -48,6 +48,8 @@ __all__ = [
     "report_builds_sweep",
     "report_builds_sweep_share_emails",
     "report_get_or_create",
+    "report_mark_draft",
+    "report_mark_final",
     "report_render",
     "report_render_context",
     "report_share_url",

@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import shutil
+import subprocess
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -17,17 +21,17 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from reports import selectors
-from reports.charts import COUNTRY_BARS, statistics_charts
-from reports.models import BUILD_TOO_LONG, Report, ReportBuild
+from reports.models import BUILD_TOO_LONG, SHORT_TITLE_MAX_LENGTH, Report, ReportBuild
 from reports.pdf import GENERATED_BASE_URL, RenderedPDF, render_pdf
 from reports.services.common import MAX_ATTEMPTS, MissingTranslations, TransientBuildError
 from reports.services.content import report_get_or_create
+from webinar.charts import BarChart, bar_chart
+from webinar.locale import collation_key, format_date
 from webinar.models import Event, User
 
 logger = logging.getLogger(__name__)
@@ -146,19 +150,106 @@ def _heartbeat(build_id: int, attempt: int) -> Iterator[None]:
         thread.join(timeout=interval + 5)
 
 
-def _localised_date(event: Event) -> str:
-    return date_format(timezone.localtime(event.starts_at, event.tzinfo).date(), "DATE_FORMAT")
+# Up to this many countries the chart shows them all (no separate table); beyond, the chart
+# shows the first ones and a table lists every country.
+COUNTRY_BARS = 15
+LOGO_MAX_BYTES = 4 * 1024 * 1024
 
 
-def report_render_context(*, report: Report, language: str, allow_fallback: bool) -> dict:
-    """The template context (call inside ``translation.override(language)``)."""
+def _organisations(
+    queryset: QuerySet, prefix: str, generated: dict[str, tuple[bytes, str]]
+) -> list[dict]:
+    """Names in the active language, with their logos put in ``generated`` for the renderer.
+
+    Logos are read from the storage (they were checked and re-encoded at upload); one that
+    cannot be read is left out and the name is printed alone.
+    """
+    rows = []
+    for organisation in queryset:
+        logo = ""
+        if organisation.logo:
+            try:
+                with default_storage.open(organisation.logo.name, "rb") as handle:
+                    content = handle.read(LOGO_MAX_BYTES + 1)
+            except OSError:
+                logger.warning("logo of organisation %s cannot be read", organisation.pk)
+            else:
+                if len(content) <= LOGO_MAX_BYTES:
+                    logo = f"{prefix}-{organisation.pk}.png"
+                    generated[logo] = (content, "image/png")
+        rows.append({"name": str(organisation), "logo": logo})
+    return rows
+
+
+def _running_title(*, content: dict, title: str) -> str:
+    """The short title; else the title when it fits the header; else the kind of document."""
+    short = content["texts"]["short_title"].value
+    if short:
+        return short
+    if len(title) <= SHORT_TITLE_MAX_LENGTH:
+        return title
+    return _("Summary report")
+
+
+def _charts(statistics: selectors.Statistics, language: str) -> dict[str, BarChart]:
+    """The participation charts, titled from their data."""
+    shown = statistics.by_country[:COUNTRY_BARS]
+    if len(shown) < len(statistics.by_country):
+        country_title = ngettext(
+            "The country with most participants",
+            "The %(count)d countries with most participants",
+            len(shown),
+        ) % {"count": len(shown)}
+    else:
+        country_title = _("Participants by country")
+    return {
+        "category": bar_chart(
+            title=_("Participants by category"),
+            rows=statistics.by_category,
+            language=language,
+            show_share=True,
+        ),
+        "country": bar_chart(
+            title=country_title,
+            rows=[(name, n) for _code, name, n in shown],
+            language=language,
+            show_share=True,
+            total=statistics.approved,
+        ),
+        "sex": bar_chart(
+            title=_("Participants by sex"),
+            rows=statistics.by_sex,
+            language=language,
+            show_share=True,
+        ),
+        "language": bar_chart(
+            title=_("Participants by language of registration"),
+            rows=statistics.by_language,
+            language=language,
+            show_share=True,
+        ),
+    }
+
+
+def report_render_context(
+    *,
+    report: Report,
+    language: str,
+    allow_fallback: bool,
+    generated: dict[str, tuple[bytes, str]] | None = None,
+) -> dict:
+    """The template context (call inside ``translation.override(language)``).
+
+    ``generated`` receives the images the page refers to (the organisations' logos).
+    """
+    generated = {} if generated is None else generated
     event = report.event
     series = event.series
     content = selectors.report_content(
         report=report, language=language, allow_fallback=allow_fallback
     )
     statistics = selectors.report_statistics(
-        event=event, region_countries=[str(c) for c in report.region_countries]
+        event=event, region_countries=[str(c) for c in report.region_countries], language=language
     )
     annex: dict[str, list] = {}
     names = {}
@@ -166,46 +257,62 @@ def report_render_context(*, report: Report, language: str, allow_fallback: bool
         if code not in names:
             names[code] = str(countries.name(code)) or code or _("Country not given")
         annex.setdefault(names[code], []).append((first, last, organisation))
+    sort_key = collation_key(language)
+    annex_rows = [
+        (country, sorted(people, key=lambda p: (sort_key(p[1]), sort_key(p[0]))))
+        for country, people in sorted(annex.items(), key=lambda item: sort_key(item[0]))
+    ]
     title = content["texts"]["title"]
     if not title:
         title = selectors.Text(event.title, language, False)
+    kind_label = _("Summary report")
+    has_summaries = any(row["key_points"] for row in content["sessions"])
     toc = [
+        ("key-figures", _("Key figures")),
         ("summary", _("Executive summary")) if content["texts"]["executive_summary"] else None,
         ("background", _("Background")),
         ("objectives", _("Objectives")) if content["texts"]["objectives"] else None,
         ("agenda", _("Agenda")),
-        ("sessions", _("Session summaries"))
-        if any(row["key_points"] for row in content["sessions"])
-        else None,
+        ("sessions", _("Session summaries")) if has_summaries else None,
         ("findings", _("Findings")),
         ("recommendations", _("Recommendations")),
+        ("index", _("Index of recommendations by addressee"))
+        if content["recommendations"]
+        else None,
         ("stages", _("Recommendations by stage of the national development process"))
         if content["recommendations"]
         else None,
-        ("participation", _("Participation")),
         ("conclusions", _("Conclusions")) if content["texts"]["conclusions"] else None,
         ("next-steps", _("Next steps")) if content["texts"]["next_steps"] else None,
+        ("participation", _("Participation")),
         ("annex", _("Annex: list of participants")),
     ]
     return {
         **content,
         "event": event,
         "series": series,
-        "organisers": [str(o) for o in series.organisers.all()],
-        "partners": [str(o) for o in series.partners.all()],
-        "event_date": _localised_date(event),
+        "organisers": _organisations(series.organisers.all(), "organiser", generated),
+        "partners": _organisations(series.partners.all(), "partner", generated),
+        "event_date": format_date(event.starts_at, language=language, zone=event.time_zone),
+        "meeting_kind": _("Webinar"),
         "title": title,
-        "running_title": Truncator(title.value).words(14),
+        # The title alone when it already says what the document is.
+        "kind_label": "" if kind_label.lower() in title.value.lower() else kind_label,
+        "running_title": _running_title(content=content, title=title.value),
+        "draft": report.status != Report.Status.FINAL,
         "page_word": _("Page"),
         "of_word": _("of"),
+        "draft_word": _("DRAFT"),
         "statistics": statistics,
-        "annex": sorted(annex.items()),
-        "has_summaries": any(row["key_points"] for row in content["sessions"]),
+        "charts": _charts(statistics, language),
+        "sessions_count": len(content["sessions"]),
+        "countries_table": len(statistics.by_country) > COUNTRY_BARS,
+        "annex": annex_rows,
+        "has_summaries": has_summaries,
         "toc": [entry for entry in toc if entry],
         "language": language,
         "rtl": translation.get_language_bidi(),
         "chart_base": GENERATED_BASE_URL,
-        "bars": COUNTRY_BARS,
         "generated_at": timezone.now(),
     }
 
@@ -219,20 +326,61 @@ def report_render(
 ) -> tuple[RenderedPDF, list[str]]:
     """(rendered PDF, texts that fell back to another language)."""
     progress = progress or (lambda _value: None)
+    generated: dict[str, tuple[bytes, str]] = {}
     with translation.override(language):
         context = report_render_context(
-            report=report, language=language, allow_fallback=allow_fallback
+            report=report, language=language, allow_fallback=allow_fallback, generated=generated
         )
-        charts = statistics_charts(context["statistics"], rtl=context["rtl"])
         html = render_to_string("reports/report.html", context)
     progress(30)
     rendered = render_pdf(
         html=html,
         language=language,
-        generated=charts,
+        generated=generated,
         pdf_variant=settings.REPORT_PDF_VARIANT or None,
     )
     return rendered, context["fallbacks"]
+
+
+THUMBNAIL_DPI = 40
+
+
+def report_first_page_png(*, pdf: bytes) -> bytes | None:
+    """The first page as a small PNG (poppler's ``pdftoppm``), or None when it cannot be made.
+
+    A missing tool or a failed conversion must not fail the build: the PDF is what matters.
+    """
+    executable = shutil.which("pdftoppm")
+    if not executable:
+        logger.warning("pdftoppm is not installed: no first-page image")
+        return None
+    with tempfile.TemporaryDirectory(prefix="report-thumb-") as folder:
+        source = Path(folder) / "report.pdf"
+        source.write_bytes(pdf)
+        target = Path(folder) / "page"
+        try:
+            subprocess.run(
+                [
+                    executable,
+                    "-png",
+                    "-r",
+                    str(THUMBNAIL_DPI),
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    str(source),
+                    str(target),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
+            return (Path(folder) / "page.png").read_bytes()
+        except (OSError, subprocess.SubprocessError):
+            logger.warning("the first-page image could not be made", exc_info=True)
+            return None
 
 
 def report_build_run(*, build_id: int) -> ReportBuild | None:
@@ -253,6 +401,7 @@ def report_build_run(*, build_id: int) -> ReportBuild | None:
 
     name = build.storage_name(attempt=attempt)
     stored = ""
+    thumbnail = ""
     try:
         with _heartbeat(build_id, attempt):
             rendered, fallbacks = report_render(
@@ -266,11 +415,19 @@ def report_build_run(*, build_id: int) -> ReportBuild | None:
         if default_storage.exists(name):
             default_storage.delete(name)
         stored = default_storage.save(name, ContentFile(rendered.content))
+        png = report_first_page_png(pdf=rendered.content)
+        if png:
+            thumbnail_name = build.thumbnail_storage_name(attempt=attempt)
+            if default_storage.exists(thumbnail_name):
+                default_storage.delete(thumbnail_name)
+            thumbnail = default_storage.save(thumbnail_name, ContentFile(png))
         owned = _owned(build_id, attempt).update(
             status=ReportBuild.Status.SUCCEEDED,
             progress=100,
             finished_at=timezone.now(),
             file=stored,
+            thumbnail=thumbnail,
+            final=report.status == Report.Status.FINAL,
             size=len(rendered.content),
             pages=rendered.pages,
             sha256=hashlib.sha256(rendered.content).hexdigest(),
@@ -278,10 +435,12 @@ def report_build_run(*, build_id: int) -> ReportBuild | None:
         )
     except SoftTimeLimitExceeded:
         _discard(stored)
+        _discard(thumbnail)
         _fail_owned(build_id, attempt, BUILD_TOO_LONG)
         raise
     except (DatabaseError, OSError) as exc:
         _discard(stored)
+        _discard(thumbnail)
         reason = f"{type(exc).__name__}: {exc}"
         if attempt < MAX_ATTEMPTS and _owned(build_id, attempt).update(
             status=ReportBuild.Status.QUEUED, error=reason[:2000], progress=0
@@ -291,6 +450,7 @@ def report_build_run(*, build_id: int) -> ReportBuild | None:
         raise
     except Exception as exc:
         _discard(stored)
+        _discard(thumbnail)
         _fail_owned(build_id, attempt, f"{type(exc).__name__}: {exc}")
         raise
     if not owned:
@@ -298,6 +458,7 @@ def report_build_run(*, build_id: int) -> ReportBuild | None:
         # one rendered. Only the owning attempt's file may stay.
         logger.warning("report build %s: attempt %s was superseded", build_id, attempt)
         _discard(stored)
+        _discard(thumbnail)
         return None
     build.refresh_from_db()
     return build

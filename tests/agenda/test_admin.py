@@ -126,10 +126,30 @@ def test_admin_refuses_unknown_language_codes(client, organiser, summer_event):
         "/admin/agenda/session/add/",
         _session_form(summer_event, start="10:00:00", end="11:00:00", languages="en,xx"),
     )
+    # Chosen from the site's languages: a code that is not one is refused, nothing is saved.
     assert response.context["adminform"].form.errors == {
-        "languages": ["Unknown language code: xx."]
+        "languages": ["Select a valid choice. xx is not one of the available choices."]
     }
     assert Session.objects.count() == 0
+
+
+def test_admin_offers_the_site_languages_as_checkboxes(client, organiser, summer_event):
+    client.force_login(organiser)
+    page = client.get(f"/admin/agenda/session/add/?event={summer_event.pk}").content.decode()
+    for code in ("en", "fr", "ar"):
+        assert f'type="checkbox" name="languages" value="{code}"' in page
+        assert f'type="checkbox" name="interpretation" value="{code}"' in page
+    response = client.post(
+        "/admin/agenda/session/add/",
+        {
+            **_session_form(summer_event, start="10:00:00", end="11:00:00", languages="en"),
+            "languages": ["ar", "en"],
+            "interpretation": ["fr"],
+        },
+    )
+    assert response.status_code == 302
+    session = Session.objects.get()
+    assert (session.languages, session.interpretation) == ("en,ar", "fr")
 
 
 def test_admin_warns_of_overlapping_sessions(client, organiser, agenda):

@@ -2,6 +2,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 import icalendar
 import jsonschema
@@ -133,7 +134,17 @@ def test_agenda_json_matches_the_versioned_schema(client, agenda):
 def test_agenda_json_schema_is_served(client, db):
     response = client.get("/agenda/schema/v1.json")
     assert response.status_code == 200
-    assert response.json() == _schema()
+    assert response.json() == {**_schema(), "$id": "http://testserver/agenda/schema/v1.json"}
+
+
+def test_agenda_json_schema_id_resolves(client, db):
+    """The $id names where the schema answers, served or read from the repository."""
+    served = client.get("/agenda/schema/v1.json").json()
+    assert client.get(served["$id"]).status_code == 200
+    assert client.get(served["$id"]).json() == served
+    from_file = urljoin("http://testserver/events/summer/agenda.json", _schema()["$id"])
+    assert from_file == "http://testserver/agenda/schema/v1.json"
+    assert client.get(from_file).status_code == 200
 
 
 def test_agenda_json_escapes_markup_in_hostile_text(client, summer_event):

@@ -50,7 +50,7 @@ def test_session_page_shows_people_materials_and_calendar_link(client, agenda):
     assert "Dr Amina Example" in page
     assert '<a href="https://example.org/slides.pdf" rel="noopener">Slides</a>' in page
     assert f'href="/events/summer/sessions/{panel.pk}.ics"' in page
-    assert "(Africa/Cairo, UTC+0300)" in page
+    assert '(Egypt Time, <bdi dir="ltr">UTC+03:00</bdi>)' in page
 
 
 def test_session_page_of_a_draft_is_404(client, agenda):

@@ -61,10 +61,11 @@ def new_page(browser, request):
     """Open a page with a language and a viewport; a screenshot is kept after the test."""
     contexts = []
 
-    def open_page(*, locale: str = "en", viewport: dict | None = None):
+    def open_page(*, locale: str = "en", viewport: dict | None = None, timezone_id=None):
         context = browser.new_context(
             locale=locale,
             viewport=viewport or PHONE,
+            timezone_id=timezone_id,
             # axe-core is injected as a script; the page's own policy forbids that, rightly.
             bypass_csp=True,
         )

@@ -34,7 +34,7 @@ def test_agenda_shows_the_readers_own_time(live_server, browser, browser_agenda)
     context, page = _page(browser, timezone_id="America/New_York")
     try:
         page.goto(f"{live_server.url}/events/{event.slug}/")
-        notes = page.locator(".local-time")
+        notes = page.locator(".agenda-days .local-time")
         # 10:00-11:00 in Cairo (UTC+3) is 03:00-04:00 in New York (UTC-4) on 12 August 2024.
         assert notes.count() == 1
         assert notes.first.inner_text().strip() == "(Your time: Mon 03:00–04:00, America/New_York)"
@@ -51,8 +51,8 @@ def test_agenda_adds_nothing_when_the_reader_is_in_the_event_zone(
     context, page = _page(browser, timezone_id="Africa/Cairo")
     try:
         page.goto(f"{live_server.url}/events/{event.slug}/")
-        assert page.locator("time[data-local-time]").count() == 2
-        assert page.locator(".local-time").count() == 0
+        assert page.locator(".agenda-days time[data-local-time]").count() == 2
+        assert page.locator(".local-time").count() == 0  # nor beside the event's time
     finally:
         context.close()
 
@@ -80,10 +80,10 @@ def test_local_time_reads_right_in_arabic(live_server, browser, browser_agenda):
     try:
         page.goto(f"{live_server.url}/events/{event.slug}/")
         assert page.locator("html").get_attribute("dir") == "rtl"
-        range_ = page.locator("[data-local-range]")
+        range_ = page.locator(".agenda-days [data-local-range]")
         assert range_.get_attribute("dir") == "ltr"
         assert range_.inner_text() == "10:00–11:00"
-        clock = page.locator(".local-time span[dir=ltr]")
+        clock = page.locator(".agenda-days .local-time span[dir=ltr]")
         assert clock.inner_text() == "03:00–04:00"  # Latin digits, isolated left to right
     finally:
         context.close()

@@ -54,7 +54,7 @@ def test_organiser_approves_and_participant_finds_the_join_instructions(
         desk.select_option("select[name=action]", "bulk_approve")
         desk.click("button[name=index]")
         desk.wait_for_selector(".messagelist")
-        assert "1 changed" in desk.inner_text(".messagelist")
+        assert "Approved 1 registration." in desk.inner_text(".messagelist")
 
     registration.refresh_from_db()
     assert registration.status == Registration.Status.APPROVED

@@ -31,7 +31,7 @@ def _fill_form(page, *, email: str, first_name: str):
 
 
 # The confirmation subject, as the French and Arabic catalogues give it.
-SUBJECTS = {"fr-FR": "Inscription confirmée : ", "ar": "تأكيد التسجيل: "}
+SUBJECTS = {"fr-FR": "Inscription confirmée\u202f: ", "ar": "تم تأكيد التسجيل: "}
 
 
 @pytest.mark.parametrize(

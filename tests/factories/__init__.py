@@ -26,11 +26,20 @@ class SeriesFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"series-{n}")
 
 
+TEST_SERIES_SLUG = "test-series"
+
+
+def default_series() -> Series:
+    """The series events belong to unless a test says otherwise; the ``organiser`` and
+    ``rapporteur`` fixtures are in its team (``other_organiser`` is not)."""
+    return Series.objects.get_or_create(slug=TEST_SERIES_SLUG, defaults={"title": "Test series"})[0]
+
+
 class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Event
 
-    series = factory.SubFactory(SeriesFactory)
+    series = factory.LazyFunction(default_series)
     title = factory.Sequence(lambda n: f"Webinar {n}")
     slug = factory.Sequence(lambda n: f"webinar-{n}")
     starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))

@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -88,6 +89,18 @@ def test_list_shows_counts_per_status_for_the_filter(client, organiser):
     }
     html = response.content.decode()
     assert f"export/{event.pk}/csv/" in html
+
+
+def test_list_counts_stay_the_event_counts_under_a_status_filter(client, organiser):
+    event = EventFactory()
+    RegistrationFactory.create_batch(3, event=event)
+    RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
+    RegistrationFactory(status=Registration.Status.APPROVED)  # another event
+    client.force_login(organiser)
+    response = client.get(f"{LIST}?event__id__exact={event.pk}&status__exact=waitlisted")
+    assert response.context["cl"].result_count == 1
+    counts = dict(response.context["status_counts"])
+    assert (counts["Approved"], counts["Waiting list"]) == (3, 1)
 
 
 @pytest.mark.parametrize("filters", ["", "?status__exact=approved&sex__exact=undisclosed&q=a"])
@@ -297,20 +310,42 @@ def test_attendance_import_tampered_plan_is_refused(client, organiser):
     assert response["Location"] == f"{LIST}import-attendance/"
 
 
-def test_interpretation_plan_counts_approved_per_language(client, organiser):
+def test_interpretation_plan_counts_approved_and_undecided_per_language(client, organiser):
     event = EventFactory(title="Sahel webinar")
     RegistrationFactory.create_batch(2, event=event, interpretation_language="fr")
     RegistrationFactory(event=event, interpretation_language="ar")
     RegistrationFactory(
         event=event, interpretation_language="ar", status=Registration.Status.WAITLISTED
     )
+    RegistrationFactory(
+        event=event, interpretation_language="fr", status=Registration.Status.PENDING
+    )
+    RegistrationFactory(
+        event=event, interpretation_language="fr", status=Registration.Status.CANCELLED
+    )
     RegistrationFactory(event=event)
     client.force_login(organiser)
     response = client.get(f"{LIST}interpretation/")
     plans = response.context["plans"]
-    assert [(p["event"].title, p["approved"], p["rows"]) for p in plans] == [
-        ("Sahel webinar", 4, [("العربيّة", 1), ("Français", 2)])
+    assert [(p["event"].title, p["approved"], p["upcoming"], p["rows"]) for p in plans] == [
+        ("Sahel webinar", 4, True, [("العربيّة", 1, 1), ("Français", 2, 1)])
     ]
+
+
+def test_interpretation_plan_lists_upcoming_events_first(client, organiser):
+    now = timezone.now()
+    past = EventFactory(title="Past", starts_at=now - dt.timedelta(days=40))
+    later = EventFactory(title="Later", starts_at=now + dt.timedelta(days=60))
+    soon = EventFactory(title="Soon", starts_at=now + dt.timedelta(days=5))
+    quiet = EventFactory(title="Quiet")  # no request: not listed
+    for event in (past, later, soon):
+        RegistrationFactory(event=event, interpretation_language="ar")
+    RegistrationFactory(event=quiet)
+    client.force_login(organiser)
+    plans = client.get(f"{LIST}interpretation/").context["plans"]
+    assert [(p["event"].title, p["upcoming"]) for p in plans] == [
+        ("Soon", True), ("Later", True), ("Past", False)
+    ]  # fmt: skip
 
 
 def test_custom_message_to_all_matching_the_filter(
@@ -348,6 +383,126 @@ def test_attendance_upload_over_the_size_limit_is_refused(client, organiser):
     response = client.post(f"{LIST}import-attendance/", {"event": event.pk, "file": upload})
     assert response.status_code == 200
     assert "The file is too large (5.2 MB); the limit is 5 MB." in response.content.decode()
+
+
+def _change_form_data(client, registration, **changes) -> dict:
+    page = client.get(f"{LIST}{registration.pk}/change/")
+    data = {}
+    form = page.context["adminform"].form
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+            continue
+        data[name] = value
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+            data[f"{management.prefix}-{name}"] = management[name].value()
+        for inline in formset.formset.forms:
+            for name in inline.fields:
+                value = inline.initial.get(name)
+                if value is not None:
+                    data[f"{inline.prefix}-{name}"] = value
+    data.update(changes)
+    return data
+
+
+def test_status_changed_on_the_registration_page_goes_through_the_rules(
+    client, organiser, django_capture_on_commit_callbacks
+):
+    event = EventFactory(capacity=2)
+    RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
+    pending = RegistrationFactory(event=event, status=Registration.Status.PENDING)
+    client.force_login(organiser)
+    data = _change_form_data(client, pending, change_status="reject")
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(f"{LIST}{pending.pk}/change/", data, follow=True)
+    assert response.status_code == 200
+    pending.refresh_from_db()
+    waiting.refresh_from_db()
+    assert pending.status == Registration.Status.REJECTED
+    # The freed seat went to the waiting list, with its mail, as the bulk action does.
+    assert waiting.status == Registration.Status.APPROVED
+    assert list(waiting.mails.values_list("kind", flat=True)) == [OutgoingMail.Kind.PROMOTED]
+    assert list(pending.mails.values_list("kind", flat=True)) == [OutgoingMail.Kind.REJECTED]
+    messages = [str(m) for m in response.context["messages"]]
+    assert "Rejected 1 registration. 1 on the waiting list got the freed seat." in messages
+
+
+def test_status_change_on_the_page_respects_capacity(client, organiser):
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
+    client.force_login(organiser)
+    data = _change_form_data(client, waiting, change_status="approve", position="Adviser")
+    response = client.post(f"{LIST}{waiting.pk}/change/", data, follow=True)
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.WAITLISTED
+    assert waiting.position == "Adviser"  # the other changes are saved
+    assert waiting.mails.count() == 0
+    messages = [str(m) for m in response.context["messages"]]
+    assert "Approved 0 registrations. 1 stays on the waiting list: the event is full." in messages
+
+
+def test_saving_the_registration_page_without_a_status_change_keeps_the_status(client, organiser):
+    registration = RegistrationFactory(status=Registration.Status.PENDING)
+    client.force_login(organiser)
+    data = _change_form_data(client, registration, position="Director")
+    assert client.post(f"{LIST}{registration.pk}/change/", data).status_code == 302
+    registration.refresh_from_db()
+    assert (registration.status, registration.position) == ("pending", "Director")
+    assert registration.mails.count() == 0
+
+
+def test_xlsx_export_opens_as_a_working_sheet(client, organiser):
+    event = EventFactory(slug="sheet")
+    question = QuestionFactory(event=event, label="How will you join?")
+    registration = RegistrationFactory(
+        event=event, organization="Ministry of Planning and Territorial Development (fictional)"
+    )
+    Registration.objects.filter(pk=registration.pk).update(
+        created_at=dt.datetime(2020, 1, 15, 22, 30, 5, tzinfo=dt.UTC),
+        attended=True,
+        minutes_attended=87,
+    )
+    Answer.objects.create(registration=registration, question=question, value="=Online")
+    RegistrationFactory(event=event)
+    client.force_login(organiser)
+    response = client.get(f"{LIST}export/{event.pk}/xlsx/")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[-1] == "How will you join?"
+    assert all(cell.font.b for cell in sheet[1])
+    assert not any(cell.font.b for cell in sheet[2])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}3"
+    row = dict(zip(header, sheet[2], strict=True))
+    assert row["Registered at (UTC)"].value == dt.datetime(2020, 1, 15, 22, 30, 5)
+    assert row["Registered at (UTC)"].is_date
+    assert row["Minutes attended"].value == 87
+    assert row["Minutes attended"].data_type == "n"
+    assert row["How will you join?"].value == "'=Online"  # still neutralised
+    widths = {name: sheet.column_dimensions[cell.column_letter].width for name, cell in row.items()}
+    assert widths["Organisation"] == 50  # long text: capped
+    assert widths["Event"] == 8  # "sheet" is short: the minimum
+    assert widths["Registered at (UTC)"] == len("Registered at (UTC)") + 2
+
+
+def test_csv_export_keeps_dates_as_text(client, organiser):
+    event = EventFactory()
+    registration = RegistrationFactory(event=event)
+    Registration.objects.filter(pk=registration.pk).update(
+        created_at=dt.datetime(2030, 1, 15, 22, 30, 5, tzinfo=dt.UTC)
+    )
+    client.force_login(organiser)
+    response = client.get(f"{LIST}export/{event.pk}/csv/")
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert ",2030-01-15 22:30:05," in text
 
 
 def _event_change_form(client, event) -> dict:

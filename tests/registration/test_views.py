@@ -56,7 +56,10 @@ def test_form_renders_every_field_without_javascript(client):
         assert f'name="{name}"' in html, name
     assert "Which panel interests you?" in html
     assert "Privacy notice" in html
-    assert "<script" not in html
+    # The form needs no script; the only one adds the reader's own time beside the event's.
+    assert re.findall(r"<script[^>]*>", html) == [
+        '<script src="/static/sessions/local-time.js" defer>'
+    ]
 
 
 def test_valid_sign_up_saves_mails_and_redirects(client, django_capture_on_commit_callbacks):
@@ -222,7 +225,9 @@ def test_link_in_every_mail_opens_the_self_service_page(
     assert page.status_code == 200
     assert page["Cache-Control"] == "private, no-store"
     assert "https://zoom.example/j/123" in html
-    assert "Approved" in html
+    # In the registrant's language (French), worded as the mail's subject words it.
+    assert "Inscription confirmée" in html
+    assert mail.outbox[0].subject.startswith("Inscription confirmée")
     assert event.registrations.get().email in html
 
 

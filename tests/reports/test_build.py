@@ -49,7 +49,9 @@ def test_build_pdf_is_archival_with_language_metadata():
     assert root["/Lang"] == "fr"
     assert "/OutputIntents" in root  # PDF/A
     xmp = root["/Metadata"].get_object().get_data().decode()
-    assert 'pdfaid:part="3" pdfaid:conformance="U"' in xmp
+    assert 'pdfaid:part="3" pdfaid:conformance="A"' in xmp  # archival and tagged
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"])
 
 
 def test_build_runs_once_even_if_the_task_is_delivered_twice():
@@ -59,7 +61,10 @@ def test_build_runs_once_even_if_the_task_is_delivered_twice():
     build.refresh_from_db()
     assert build.attempts == 1
     folder = f"reports/{build.event.slug}"
-    assert default_storage.listdir(folder)[1] == [f"report-{build.pk}-en-a1.pdf"]
+    assert sorted(default_storage.listdir(folder)[1]) == [
+        f"report-{build.pk}-en-a1-page1.png",
+        f"report-{build.pk}-en-a1.pdf",
+    ]
 
 
 def test_build_claim_only_once():
@@ -156,7 +161,7 @@ def test_build_request_refuses_missing_translations():
     FindingFactory(report=report, text_en="Gap", text_fr="Lacune", text_ar="")
     with pytest.raises(services.MissingTranslations) as refused:
         services.report_build_request(report=report, language="ar")
-    assert refused.value.missing == ["Report: title (ar)", "Finding 1: text (ar)"]
+    assert refused.value.missing == ["Report: title (ar)", "Finding F1: text (ar)"]
     assert ReportBuild.objects.count() == 0
     assert services.report_build_request(report=report, language="fr").language == "fr"
 
@@ -168,7 +173,7 @@ def test_build_with_fallback_marks_untranslated_texts(django_capture_on_commit_c
         build = services.report_build_request(report=report, language="fr", allow_fallback=True)
     build.refresh_from_db()
     assert build.status == ReportBuild.Status.SUCCEEDED  # eager in unit tests
-    assert build.fallback_fields == "finding 1"
+    assert build.fallback_fields == "finding F1"
     text = "".join(p.extract_text() for p in PdfReader(default_storage.open(build.file.name)).pages)
     assert "Weak coordination" in text
     with translation.override("fr"):
@@ -243,3 +248,23 @@ def test_build_report_command_refuses_untranslated_report_with_the_list():
     assert ReportBuild.objects.filter(report=report).count() == 0
     call_command("build_report", "untranslated", "--language", "fr", "--allow-fallback")
     assert ReportBuild.objects.get(report=report).status == ReportBuild.Status.SUCCEEDED
+
+
+def test_build_stores_the_first_page_as_a_small_png():
+    from PIL import Image
+
+    build = ReportBuildFactory(event=EventFactory(title="Thumbnail"))
+    result = services.report_build_run(build_id=build.pk)
+    assert result.thumbnail.name == f"reports/{build.event.slug}/report-{build.pk}-en-a1-page1.png"
+    with default_storage.open(result.thumbnail.name) as handle:
+        image = Image.open(handle)
+        # A4 at 40 dpi: 331 x 468 pixels.
+        assert (image.format, image.size) == ("PNG", (331, 468))
+
+
+def test_build_without_pdftoppm_succeeds_without_a_first_page(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    build = ReportBuildFactory()
+    result = services.report_build_run(build_id=build.pk)
+    assert result.status == ReportBuild.Status.SUCCEEDED
+    assert result.thumbnail.name == ""

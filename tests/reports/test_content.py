@@ -183,7 +183,7 @@ def test_report_missing_translations_lists_each_text(full_report):
     full_report.save()
     assert report_missing_translations(report=full_report, language="ar") == [
         "Report: conclusions (ar)",
-        "Finding 2: text (ar)",
+        "Finding F2: text (ar)",
     ]
     assert report_missing_translations(report=full_report, language="en") == [
         "Report: conclusions (en)"
@@ -232,3 +232,44 @@ def test_typography_filter_adds_french_no_break_spaces():
         "Objectifs\u202f: agir\u202f! «\u202fOui\u202f»"
     )
     assert typography("Goals : act !", "en") == "Goals : act !"
+
+
+def test_report_long_unbroken_word_wraps_inside_the_page(tmp_path):
+    """A 200,000-letter word is printed whole, on lines within the page's width."""
+    import subprocess
+
+    word = "W" * 200_000
+    report = ReportFactory(executive_summary_en=f"Before {word} after", title_en="L" * 300)
+    rendered, _fallbacks = services.report_render(report=report, language="en")
+    path = tmp_path / "long.pdf"
+    path.write_bytes(rendered.content)
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert text.replace("Webinar", "").count("W") == 200_000
+    assert text.count("L") >= 300
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes)]
+    page_width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    assert len(right_edges) > 2000
+    # A4 is 595 points wide with 20 mm (57 points) margins: nothing goes past the right one.
+    assert page_width == pytest.approx(595.3, abs=0.5)
+    assert max(right_edges) <= page_width - 56
+
+
+def test_report_country_chart_title_counts_the_bars_it_draws():
+    codes = ["NE", "ML", "TD", "BF", "MR", "SN", "NG", "SD", "EG", "LY", "DZ", "MA", "CH", "GM"]
+    codes += ["CM", "ER"]
+    report = ReportFactory()
+    for n, code in enumerate(codes):
+        for _copy in range(20 - n):
+            RegistrationFactory(event=report.event, country=code)
+    text = _squash(_pdf_text(report, "en"))
+    # 16 countries: the chart draws 15 and says so; the table below lists all 16, Eritrea last.
+    assert "The 15 countries with most participants Niger 20 (" in text
+    assert "Cameroon 6 (" in text
+    assert "Eritrea 5 (" not in text
+    assert "Participants by country Country Participants Niger 20" in text
+    assert text.index("Eritrea 5") > text.index("Participants by country")

@@ -15,7 +15,7 @@ def _text(pdf: bytes) -> str:
 def test_static_file_resolves_inside_static_root():
     path = resolve_static(STATIC_BASE_URL + "reports/report.css")
     assert path.name == "report.css"
-    assert path.read_text().startswith("@page")
+    assert "@page {" in path.read_text()
 
 
 @pytest.mark.parametrize(

@@ -261,7 +261,7 @@ def test_admin_build_pdf_refuses_missing_translations_and_saves_nothing(client, 
     page = response.content.decode()
     assert response.status_code == 200
     assert "2 texts are not translated into this language." in page
-    assert "<li>Finding 1: text (ar)</li>" in page
+    assert "<li>Finding F1: text (ar)</li>" in page
     assert '<a href="#id_language">Language:' in page
     assert ReportBuild.objects.count() == 0
     response = client.post(url, {"language": "xx"})
@@ -304,3 +304,113 @@ def test_admin_add_build_refuses_untranslated_report_and_saves_nothing(client, o
     build = ReportBuild.objects.get()
     assert response.status_code == 302
     assert (build.event, build.report, build.requested_by) == (report.event, report, organiser)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", 302),
+        ("participant", 403),
+        ("rapporteur", 200),
+        ("organiser", 200),
+        ("superuser", 200),
+    ],
+)
+def test_build_first_page_image_permissions(client, request, built, who, expected):
+    response = _client_for(client, request, who).get(
+        reverse("reports:first_page", kwargs={"pk": built.pk})
+    )
+    assert response.status_code == expected
+    if expected == 200:
+        assert response["Content-Type"] == "image/png"
+        assert b"".join(response.streaming_content)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_build_first_page_image_needs_the_download_permission(client, rapporteur, built):
+    from django.contrib.auth.models import Group, Permission
+
+    Group.objects.get(name="Rapporteurs").permissions.remove(
+        Permission.objects.get(codename="download_reportbuild")
+    )
+    client.force_login(rapporteur)
+    url = reverse("reports:first_page", kwargs={"pk": built.pk})
+    assert client.get(url).status_code == 403
+    page = client.get(reverse("reports:build_status", kwargs={"pk": built.pk})).content.decode()
+    assert url not in page
+
+
+def test_build_first_page_image_of_an_unfinished_build_is_404(client, organiser):
+    build = ReportBuildFactory()
+    client.force_login(organiser)
+    assert client.get(reverse("reports:first_page", kwargs={"pk": build.pk})).status_code == 404
+
+
+def test_finished_build_page_shows_the_file_and_the_way_back(client, organiser, built):
+    client.force_login(organiser)
+    page = client.get(reverse("reports:build_status", kwargs={"pk": built.pk})).content.decode()
+    assert built.pages == 5
+    assert f"Download the PDF (5 pages, {built.size // 1024}" in page
+    assert "? pages" not in page
+    assert "0 bytes" not in page
+    assert "updates itself" not in page
+    assert "queued" not in page.lower()
+    assert "build_status.js" not in page
+    assert "<progress" not in page
+    assert reverse("reports:first_page", kwargs={"pk": built.pk}) in page
+    back = reverse("admin:reports_report_change", args=[built.report_id])
+    assert f'<a href="{back}">Back to the report</a>' in page
+    assert "Draft (every page marked DRAFT)" in page
+
+
+def test_running_build_page_has_no_download_leftovers(client, organiser):
+    build = ReportBuildFactory()
+    client.force_login(organiser)
+    page = client.get(reverse("reports:build_status", kwargs={"pk": build.pk})).content.decode()
+    assert "Download the PDF" not in page
+    assert "This page updates itself until the build is finished." in page
+    assert "build_status.js" in page
+
+
+def _changelist_action(client, action: str, report):
+    return client.post(
+        reverse("admin:reports_report_changelist"),
+        {"action": action, "_selected_action": [report.pk]},
+        follow=True,
+    )
+
+
+def test_organiser_marks_a_report_final_and_back_to_draft(client, organiser):
+    report = ReportFactory()
+    other = ReportFactory()
+    client.force_login(organiser)
+    page = _changelist_action(client, "mark_final", report).content.decode()
+    assert "1 report marked final" in page
+    report.refresh_from_db()
+    other.refresh_from_db()
+    assert report.status == "final"
+    assert report.finalised_at is not None
+    assert other.status == "draft"
+    assert other.finalised_at is None
+    _changelist_action(client, "mark_draft", report)
+    report.refresh_from_db()
+    assert (report.status, report.finalised_at) == ("draft", None)
+
+
+def test_rapporteur_cannot_mark_a_report_final(client, rapporteur):
+    report = ReportFactory()
+    client.force_login(rapporteur)
+    page = client.get(reverse("admin:reports_report_changelist")).content.decode()
+    assert "mark_final" not in page
+    _changelist_action(client, "mark_final", report)
+    report.refresh_from_db()
+    assert report.status == "draft"
+
+
+def test_final_report_builds_without_the_draft_mark(client, organiser):
+    report = ReportFactory(title_en="Final words")
+    services.report_mark_final(report=report)
+    build = services.report_build_run(build_id=ReportBuildFactory(event=report.event).pk)
+    assert build.final is True
+    client.force_login(organiser)
+    page = client.get(reverse("reports:build_status", kwargs={"pk": build.pk})).content.decode()
+    assert "<dd>Final</dd>" in page

@@ -161,8 +161,11 @@ def _kill_worker_mid_build(env: dict[str, str], tmp_path: Path) -> None:
     build.refresh_from_db()
     log = (tmp_path / "worker-2.log").read_text()
     assert (build.status, build.attempts, build.error) == ("succeeded", 2, ""), log
-    # One file, the second attempt's (the killed one wrote none), matching its checksum.
-    assert default_storage.listdir(f"reports/{event.slug}")[1] == [f"report-{build_id}-en-a2.pdf"]
+    # One file and its first page, the second attempt's (the killed one wrote none).
+    assert sorted(default_storage.listdir(f"reports/{event.slug}")[1]) == [
+        f"report-{build_id}-en-a2-page1.png",
+        f"report-{build_id}-en-a2.pdf",
+    ]
     content = default_storage.open(build.file.name).read()
     assert hashlib.sha256(content).hexdigest() == build.sha256
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)

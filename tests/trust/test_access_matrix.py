@@ -4,6 +4,10 @@ The expected answers are written out by hand from the roles' intent (public page
 personal links for whoever holds them; report builds for rapporteurs and organisers; the admin
 per model for the staff roles), not derived from the code under test. A URL added to the
 project without a line here fails ``test_every_url_is_in_the_matrix``.
+
+The sixth role is an organiser of another series: every page of this series' rows answers 404
+(or 403 where nobody but superusers may go), and every list, add page and choice list they can
+open shows none of this series' rows (``OWN``).
 """
 
 from __future__ import annotations
@@ -30,37 +34,48 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "participant", "rapporteur", "organiser", "superuser")
+ROLES = ("anonymous", "participant", "rapporteur", "organiser", "superuser", "other_organiser")
 LOGIN = "login"  # redirected to a login page
 HOME = "home"  # redirected away from a page meant for visitors who are not logged in
+OWN = "200, none of this series"  # a page of their own work: nothing of this series shows
 
 
 def every(code):
     return dict.fromkeys(ROLES, code)
 
 
-def per_role(anonymous, participant, rapporteur, organiser, superuser):
-    return dict(zip(ROLES, (anonymous, participant, rapporteur, organiser, superuser), strict=True))
+def per_role(anonymous, participant, rapporteur, organiser, superuser, other_organiser):
+    answers = (anonymous, participant, rapporteur, organiser, superuser, other_organiser)
+    return dict(zip(ROLES, answers, strict=True))
 
 
-STAFF_ONLY_VIEW = per_role(LOGIN, LOGIN, 200, 200, 200)
-ORGANISER_ONLY = per_role(LOGIN, LOGIN, 403, 200, 200)
-SUPERUSER_ONLY = per_role(LOGIN, LOGIN, 403, 403, 200)
-REPORT_STAFF = per_role(LOGIN, 403, 200, 200, 200)
+# Lists and add pages: staff see them; the other series' organiser sees only their own rows.
+STAFF_LIST = per_role(LOGIN, LOGIN, 200, 200, 200, OWN)
+ORGANISER_LIST = per_role(LOGIN, LOGIN, 403, 200, 200, OWN)
+# One row of this series (or a page about it): not there for the other series' organiser.
+STAFF_ROW = per_role(LOGIN, LOGIN, 200, 200, 200, 404)
+ORGANISER_ROW = per_role(LOGIN, LOGIN, 403, 200, 200, 404)
+SUPERUSER_ONLY = per_role(LOGIN, LOGIN, 403, 403, 200, 403)
+REPORT_STAFF = per_role(LOGIN, 403, 200, 200, 200, 404)
 
 
 @pytest.fixture
 def world(settings):
-    event = EventFactory(slug="open", join_url="https://meet.example.org/j/1")
-    EventFactory(slug="draft", is_published=False)
-    session = SessionFactory(event=event)
+    event = EventFactory(
+        slug="open", title="Zinder matrix workshop", join_url="https://meet.example.org/j/1"
+    )
+    EventFactory(slug="draft", title="Agadez draft workshop", is_published=False)
+    session = SessionFactory(event=event, title="Tahoua matrix session")
     registration = RegistrationFactory(event=event, email="holder@example.org")
-    question = QuestionFactory(event=event)
+    question = QuestionFactory(event=event, label="Maradi matrix question")
     report = ReportFactory(event=event)
     build = ReportBuild.objects.create(
         event=event, report=report, language="en", status=ReportBuild.Status.SUCCEEDED
     )
     build.file = default_storage.save(f"reports/open/matrix-{build.pk}.pdf", ContentFile(b"%PDF"))
+    build.thumbnail = default_storage.save(
+        f"reports/open/matrix-{build.pk}.png", ContentFile(b"\x89PNG\r\n\x1a\n")
+    )
     build.save()
     report_services.report_build_publish(build=build)
     build.refresh_from_db()
@@ -118,17 +133,18 @@ def matrix(w) -> dict[str, tuple[str, dict]]:
         "speaker photo": (f"/media/{w['photo']}", every(200)),
         "report PDF under /media/ (never public)": (f"/media/{w['build'].file.name}", every(404)),
         "set language (a GET changes nothing)": ("/i18n/setlang/", every(HOME)),
-        "login": ("/accounts/login/", per_role(200, HOME, HOME, HOME, HOME)),
-        "signup": ("/accounts/signup/", per_role(200, HOME, HOME, HOME, HOME)),
+        "login": ("/accounts/login/", per_role(200, HOME, HOME, HOME, HOME, HOME)),
+        "signup": ("/accounts/signup/", per_role(200, HOME, HOME, HOME, HOME, HOME)),
         "password reset": ("/accounts/password/reset/", every(200)),
-        "email settings": ("/accounts/email/", per_role(LOGIN, 200, 200, 200, 200)),
-        "password change": ("/accounts/password/change/", per_role(LOGIN, 200, 200, 200, 200)),
+        "email settings": ("/accounts/email/", per_role(LOGIN, 200, 200, 200, 200, 200)),
+        "password change": ("/accounts/password/change/", per_role(LOGIN, 200, 200, 200, 200, 200)),
         # Self-service: the personal link is the key; an account shows one's own list.
-        "my registrations": ("/registrations/", per_role(LOGIN, 200, 200, 200, 200)),
+        "my registrations": ("/registrations/", per_role(LOGIN, 200, 200, 200, 200, 200)),
         "manage": (f"/registrations/{t}/", every(200)),
         "manage, forged link": ("/registrations/1:forged/", every(404)),
         "edit": (f"/registrations/{t}/edit/", every(200)),
         "cancel": (f"/registrations/{t}/cancel/", every(200)),
+        "register again (a form's POST only)": (f"/registrations/{t}/register-again/", every(405)),
         "erase": (f"/registrations/{t}/erase/", every(200)),
         "calendar": (f"/registrations/{t}/calendar.ics", every(200)),
         # A focal point's page: the link is the key, and it opens only its own delegation.
@@ -147,61 +163,75 @@ def matrix(w) -> dict[str, tuple[str, dict]]:
         "build status": (f"/reports/builds/{b}/", REPORT_STAFF),
         "build status json": (f"/reports/builds/{b}/?format=json", REPORT_STAFF),
         "build download": (f"/reports/builds/{b}/download/", REPORT_STAFF),
+        "build first page": (f"/reports/builds/{b}/first-page.png", REPORT_STAFF),
         "shared report": (f"/reports/shared/{w['share']}/", every(200)),
         "revoked share link": (f"/reports/shared/{w['revoked_share']}/", every(404)),
         "unknown share link": ("/reports/shared/not-a-token/", every(404)),
         # The admin.
-        "admin index": ("/admin/", STAFF_ONLY_VIEW),
+        "admin index": ("/admin/", STAFF_LIST),
         # The admin's login is the site's login (one set of rate limits for both).
         "admin login": (
             "/admin/login/?next=/admin/",
-            per_role(LOGIN, 403, "302 /admin/", "302 /admin/", "302 /admin/"),
+            per_role(LOGIN, 403, "302 /admin/", "302 /admin/", "302 /admin/", "302 /admin/"),
         ),
-        "events": ("/admin/webinar/event/", STAFF_ONLY_VIEW),
-        "event change": (f"/admin/webinar/event/{w['event'].pk}/change/", STAFF_ONLY_VIEW),
-        "event add": ("/admin/webinar/event/add/", ORGANISER_ONLY),
-        "event delete": (f"/admin/webinar/event/{w['event'].pk}/delete/", ORGANISER_ONLY),
-        "series": ("/admin/webinar/series/", STAFF_ONLY_VIEW),
-        "organisations": ("/admin/webinar/organisation/", STAFF_ONLY_VIEW),
+        "events": ("/admin/webinar/event/", STAFF_LIST),
+        "event change": (f"/admin/webinar/event/{w['event'].pk}/change/", STAFF_ROW),
+        "event desk": (f"/admin/webinar/event/{w['event'].pk}/desk/", ORGANISER_ROW),
+        "event add": ("/admin/webinar/event/add/", ORGANISER_LIST),
+        "event delete": (f"/admin/webinar/event/{w['event'].pk}/delete/", ORGANISER_ROW),
+        "series": ("/admin/webinar/series/", STAFF_LIST),
+        "organisations": ("/admin/webinar/organisation/", STAFF_LIST),
         "users": ("/admin/webinar/user/", SUPERUSER_ONLY),
         "groups": ("/admin/auth/group/", SUPERUSER_ONLY),
         "email addresses": ("/admin/account/emailaddress/", SUPERUSER_ONLY),
-        "sessions": ("/admin/agenda/session/", STAFF_ONLY_VIEW),
-        "session change": (f"/admin/agenda/session/{s}/change/", STAFF_ONLY_VIEW),
-        "session add": ("/admin/agenda/session/add/", ORGANISER_ONLY),
-        "people": ("/admin/agenda/person/", STAFF_ONLY_VIEW),
-        "registrations": ("/admin/registration/registration/", ORGANISER_ONLY),
-        "registration change": (f"/admin/registration/registration/{r}/change/", ORGANISER_ONLY),
+        "sessions": ("/admin/agenda/session/", STAFF_LIST),
+        "session change": (f"/admin/agenda/session/{s}/change/", STAFF_ROW),
+        "session add": ("/admin/agenda/session/add/", ORGANISER_LIST),
+        "people": ("/admin/agenda/person/", STAFF_LIST),
+        "registrations": ("/admin/registration/registration/", ORGANISER_LIST),
+        "registration change": (f"/admin/registration/registration/{r}/change/", ORGANISER_ROW),
         "registration export": (
             f"/admin/registration/registration/export/{w['event'].pk}/csv/",
-            ORGANISER_ONLY,
+            ORGANISER_ROW,
         ),
         "attendance import": (
             "/admin/registration/registration/import-attendance/",
-            ORGANISER_ONLY,
+            ORGANISER_LIST,
         ),
-        "interpretation": ("/admin/registration/registration/interpretation/", ORGANISER_ONLY),
-        "questions": ("/admin/registration/question/", ORGANISER_ONLY),
+        "interpretation": ("/admin/registration/registration/interpretation/", ORGANISER_LIST),
+        "questions": ("/admin/registration/question/", ORGANISER_LIST),
         "question change": (
             f"/admin/registration/question/{w['question'].pk}/change/",
-            ORGANISER_ONLY,
+            ORGANISER_ROW,
         ),
-        "outgoing mail": ("/admin/registration/outgoingmail/", ORGANISER_ONLY),
-        "delegations": ("/admin/delegations/delegation/", ORGANISER_ONLY),
-        "delegation add": ("/admin/delegations/delegation/add/", ORGANISER_ONLY),
+        "outgoing mail": ("/admin/registration/outgoingmail/", ORGANISER_LIST),
+        "delegations": ("/admin/delegations/delegation/", ORGANISER_LIST),
+        "delegation add": ("/admin/delegations/delegation/add/", ORGANISER_LIST),
         "delegation change": (
             f"/admin/delegations/delegation/{w['delegation'].pk}/change/",
-            ORGANISER_ONLY,
+            ORGANISER_ROW,
         ),
-        "reports": ("/admin/reports/report/", STAFF_ONLY_VIEW),
-        "report change": (f"/admin/reports/report/{w['report'].pk}/change/", STAFF_ONLY_VIEW),
-        "report build page": (f"/admin/reports/report/{w['report'].pk}/build/", STAFF_ONLY_VIEW),
-        "report builds": ("/admin/reports/reportbuild/", STAFF_ONLY_VIEW),
-        "report build add": ("/admin/reports/reportbuild/add/", STAFF_ONLY_VIEW),
+        "reports": ("/admin/reports/report/", STAFF_LIST),
+        "report change": (f"/admin/reports/report/{w['report'].pk}/change/", STAFF_ROW),
+        "report build page": (f"/admin/reports/report/{w['report'].pk}/build/", STAFF_ROW),
+        "report builds": ("/admin/reports/reportbuild/", STAFF_LIST),
+        "report build add": ("/admin/reports/reportbuild/add/", STAFF_LIST),
     }
 
 
-def _answer(response) -> str | int:
+# What of this series a page must not show to the other series' organiser.
+def _this_series_rows(w) -> list[str]:
+    return [
+        w["event"].title, "Agadez draft workshop", "Test series", w["session"].title,
+        w["question"].label, w["registration"].email,
+    ]  # fmt: skip
+
+
+def _answer(response, leaks: list[str] | None = None) -> str | int:
+    if leaks is not None and response.status_code == 200:
+        body = response.content.decode(errors="replace")
+        shown = [text for text in leaks if text in body]
+        return f"200 showing {shown}" if shown else OWN
     if response.status_code == 302:
         location = response["Location"]
         if location.startswith(("/accounts/login/", "/admin/login/")):
@@ -224,7 +254,8 @@ def test_access_matrix(client, request, world, role):
     expected, actual = {}, {}
     for label, (url, answers) in matrix(world).items():
         expected[label] = answers[role]
-        actual[label] = _answer(client.get(url))
+        leaks = _this_series_rows(world) if answers[role] == OWN else None
+        actual[label] = _answer(client.get(url), leaks)
     assert actual == expected
 
 
@@ -249,9 +280,10 @@ COVERED = {
     "home", "event_detail", "health", "set_language", "public_media",
     "registration:register", "registration:done", "registration:mine", "registration:manage",
     "registration:edit", "registration:cancel", "registration:erase", "registration:calendar",
+    "registration:reactivate",
     "agenda:agenda_ics", "agenda:agenda_json", "agenda:speakers", "agenda:session_detail",
     "agenda:session_ics", "agenda:agenda_schema",
-    "reports:build_status", "reports:download", "reports:shared",
+    "reports:build_status", "reports:download", "reports:first_page", "reports:shared",
     "delegations:focal_point", "delegations:replace",
 }  # fmt: skip
 
@@ -264,6 +296,59 @@ def test_every_admin_model_is_in_the_matrix(world):
     labels = {f"/admin/{m._meta.app_label}/{m._meta.model_name}/" for m in admin.site._registry}
     urls = {url for url, _answers in matrix(world).values()}
     assert sorted(labels - urls) == []
+
+
+def _series_rows(w) -> dict:
+    """Every row of this series, as stored: what an action of another team must not change."""
+    from django.forms.models import model_to_dict
+
+    from registration.models import OutgoingMail, Question, Registration
+    from reports.models import Report
+    from sessions.models import Session
+    from webinar.models import Event, Series
+
+    models = (Series, Event, Session, Registration, Question, OutgoingMail, Report, ReportBuild)
+    return {
+        model.__name__: [model_to_dict(row) for row in model.objects.order_by("pk")]
+        for model in models
+    }
+
+
+def test_other_series_organiser_acts_on_nothing_of_this_series(client, world, other_organiser):
+    """Every admin action, posted by the other series' organiser with this series' rows ticked
+    (and with "select all"), changes nothing and shows nothing of this series."""
+    from registration.models import Registration
+
+    RegistrationFactory(event=world["event"], status=Registration.Status.PENDING)
+    client.force_login(other_organiser)
+    before = _series_rows(world)
+    answers = {}
+    for model, model_admin in admin.site._registry.items():
+        rows = list(model_admin.model._default_manager.values_list("pk", flat=True))
+        request = type("R", (), {"user": other_organiser, "GET": {}, "POST": {}})()
+        actions = model_admin.get_actions(request)
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for name in actions:
+            for select_across in ("0", "1"):
+                response = client.post(
+                    url,
+                    {
+                        "action": name,
+                        "_selected_action": rows,
+                        "select_across": select_across,
+                        "index": "0",
+                    },
+                )
+                body = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                )
+                shown = [t for t in _this_series_rows(world) if t.encode() in body]
+                answers[f"{url} {name} {select_across}"] = (
+                    response.status_code in (200, 302, 403) and not shown
+                ) or (response.status_code, shown)
+    assert answers == dict.fromkeys(answers, True)
+    assert _series_rows(world) == before
+    assert len(answers) >= 2 * 15  # the registrations' eleven, the builds' four, and the rest
 
 
 # --- Admin actions ------------------------------------------------------------------------
@@ -284,6 +369,8 @@ def allowed(*roles):
 BY_ORGANISERS = allowed("organiser", "superuser")
 BY_SUPERUSER = allowed("superuser")
 BY_REPORT_STAFF = allowed("rapporteur", "organiser", "superuser")
+# The speakers' directory and the organisations are shared by every series' team.
+BY_ANY_ORGANISER = allowed("organiser", "superuser", "other_organiser")
 
 
 def _registration(**fields):
@@ -344,9 +431,12 @@ def _user():
 
 
 def _series():
-    from tests.factories import SeriesFactory
+    from tests.factories import SeriesFactory, default_series
 
-    return SeriesFactory()
+    # A series the test series' team works on too (the other series' organiser does not).
+    series = SeriesFactory()
+    series.team.set(default_series().team.all())
+    return series
 
 
 def _person():
@@ -379,7 +469,7 @@ ACTIONS = {
     ("account.EmailAddress", "make_verified"): (_unverified_address, {}, BY_SUPERUSER, 1),
     ("account.EmailAddress", "delete_selected"): (_unverified_address, DELETE, BY_SUPERUSER, 1),
     ("webinar.User", "delete_selected"): (_user, DELETE, BY_SUPERUSER, 1),
-    ("webinar.Organisation", "delete_selected"): (_organisation, DELETE, BY_ORGANISERS, 1),
+    ("webinar.Organisation", "delete_selected"): (_organisation, DELETE, BY_ANY_ORGANISER, 1),
     ("webinar.Series", "delete_selected"): (_series, DELETE, BY_ORGANISERS, 1),
     ("webinar.Event", "delete_selected"): (EventFactory, DELETE, BY_ORGANISERS, 1),
     ("webinar.Event", "clone_event"): (
@@ -401,7 +491,7 @@ ACTIONS = {
     ),
     ("agenda.Session", "unpublish"): (SessionFactory, {}, BY_ORGANISERS, 1),
     ("agenda.Session", "delete_selected"): (SessionFactory, DELETE, BY_ORGANISERS, 1),
-    ("agenda.Person", "delete_selected"): (_person, DELETE, BY_ORGANISERS, 1),
+    ("agenda.Person", "delete_selected"): (_person, DELETE, BY_ANY_ORGANISER, 1),
     ("registration.Registration", "bulk_approve"): (_status("PENDING"), {}, BY_ORGANISERS, 1),
     ("registration.Registration", "bulk_reject"): (_status("PENDING"), {}, BY_ORGANISERS, 1),
     ("registration.Registration", "bulk_waitlist"): (_status("PENDING"), {}, BY_ORGANISERS, 1),
@@ -427,6 +517,8 @@ ACTIONS = {
     ("registration.Question", "delete_selected"): (QuestionFactory, DELETE, BY_ORGANISERS, 1),
     ("registration.OutgoingMail", "delete_selected"): (_outgoing_mail, DELETE, BY_ORGANISERS, 1),
     ("reports.Report", "delete_selected"): (ReportFactory, DELETE, BY_ORGANISERS, 1),
+    ("reports.Report", "mark_final"): (ReportFactory, {}, BY_ORGANISERS, 1),
+    ("reports.Report", "mark_draft"): (lambda: ReportFactory(status="final"), {}, BY_ORGANISERS, 1),
     ("reports.ReportBuild", "rebuild"): (_build, {}, BY_REPORT_STAFF, 1),
     ("reports.ReportBuild", "publish"): (_build, {}, BY_ORGANISERS, 1),
     ("reports.ReportBuild", "publish_and_email"): (_build, {}, BY_ORGANISERS, 1),

@@ -53,6 +53,7 @@ def test_report_texts_follow_the_shared_rule():
     finding = FindingFactory(report=report, text_en="", text_fr="Constat", text_ar="")
     assert model_translated_fields(report) == (
         "title",
+        "short_title",
         "executive_summary",
         "background",
         "objectives",

@@ -43,7 +43,7 @@ def test_event_page_shows_published_agenda_in_event_time_zone(client):
     assert "Opening remarks" in html
     assert "Hidden draft session" not in html
     assert '>10:00</time>–<time datetime="2020-08-12T10:45:00+02:00" data-local-time>10:45<' in html
-    assert "UTC+0200" in html
+    assert '(Egypt Time, <bdi dir="ltr">UTC+02:00</bdi>)' in html
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -92,5 +92,11 @@ def test_times_read_left_to_right_on_arabic_pages(client):
     SessionFactory(event=event, starts_at=start)
     html = client.get("/events/rtl-times/", headers={"accept-language": "ar"}).content.decode()
     # Without isolation the bidi algorithm shows the range reversed in a right-to-left line.
-    assert '<span dir="ltr">10:00–13:00</span>' in html
-    assert '<bdi dir="ltr">(Africa/Cairo, UTC+0200)</bdi>' in html
+    assert (
+        '<span data-local-range><span dir="ltr"><time datetime="2020-08-12T10:00:00+02:00" '
+        'data-local-time>10:00</time>–<time datetime="2020-08-12T13:00:00+02:00" '
+        "data-local-time>13:00</time></span>"
+    ) in html
+    # The zone named in Arabic, with Arabic punctuation; the offset isolated left to right.
+    assert '(توقيت مصر، <bdi dir="ltr">UTC+02:00</bdi>)' in html
+    assert "Africa/Cairo" not in html

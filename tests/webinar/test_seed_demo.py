@@ -210,6 +210,13 @@ def test_seed_demo_creates_an_organiser_who_can_log_in_to_admin(client, settings
     email, password = login[-3], login[-1]
     assert client.login(username=email, password=password)
     assert client.get("/admin/webinar/event/").status_code == 200
+    organiser = User.objects.get(email=email)
+    # In the demo series' team: the demo's events are theirs to run, from their desks.
+    assert list(organiser.series_teams.values_list("slug", flat=True)) == [
+        Series.objects.get().slug
+    ]
+    upcoming = Event.objects.get(slug="demo-upcoming")
+    assert client.get(f"/admin/webinar/event/{upcoming.pk}/desk/").status_code == 200
 
 
 def test_seed_demo_shows_titles_in_the_reader_language(client):

@@ -43,7 +43,7 @@ def seed_demo() -> tuple[Series, str]:
         _agenda(event=event, agenda=read("sessions")["agendas"][spec["agenda"]], people=people)
         _participants(event=event, spec=spec)
         _report(event=event, event_spec=spec)
-    return series, _organiser()
+    return series, _organiser(series)
 
 
 def _fill(obj: models.Model, versions: dict[str, dict[str, Any]]) -> None:
@@ -70,11 +70,14 @@ def _series() -> Series:
     _fill(series, {"title": spec["title"], "description": spec["description"]})
     for relation, key in ((series.organisers, "organisers"), (series.partners, "partners")):
         for organisation in spec[key]:
-            relation.add(
-                Organisation.objects.get_or_create(
-                    name=organisation["name"], defaults={"acronym": organisation["acronym"]}
-                )[0]
-            )
+            # Names per language: the report's cover prints them in the report's language.
+            names, acronyms = organisation["name"], organisation["acronym"]
+            row = Organisation.objects.get_or_create(
+                name_en=names[SOURCE_LANGUAGE],
+                defaults={**columns("name", names), **columns("acronym", acronyms)},
+            )[0]
+            _fill(row, {"name": names, "acronym": acronyms})
+            relation.add(row)
     return series
 
 
@@ -254,16 +257,20 @@ def _report(*, event: Event, event_spec: dict[str, Any]) -> None:
     )
 
 
-def _organiser() -> str:
-    """An organiser account for the demo; its password is shown once and kept under var/."""
+def _organiser(series: Series) -> str:
+    """An organiser account for the demo, in the series' team; its password is shown once and
+    kept under var/."""
     note = settings.VAR_DIR / "demo-login.txt"
-    if User.objects.filter(email__iexact=DEMO_ORGANISER_EMAIL).exists():
+    existing = User.objects.filter(email__iexact=DEMO_ORGANISER_EMAIL).first()
+    if existing is not None:
+        series.team.add(existing)
         return note.read_text().strip() if note.exists() else ""
     password = secrets.token_urlsafe(12)
     user = User.objects.create_user(
         DEMO_ORGANISER_EMAIL, password, is_staff=True, first_name="Demo", last_name="Organiser"
     )
     user.groups.add(Group.objects.get(name=roles.ORGANISERS))
+    series.team.add(user)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     text = f"Organiser login: {DEMO_ORGANISER_EMAIL} / {password}"
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)

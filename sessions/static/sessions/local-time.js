@@ -15,6 +15,9 @@
   });
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
   document.querySelectorAll("[data-local-range]").forEach(function (range) {
+    // The script may be on a page twice (the event's time and its agenda): note each range once.
+    if (range.hasAttribute("data-local-done")) { return; }
+    range.setAttribute("data-local-done", "");
     var times = range.querySelectorAll("time[datetime]");
     if (times.length !== 2) { return; }
     var start = new Date(times[0].getAttribute("datetime"));

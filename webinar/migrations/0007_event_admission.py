@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("webinar", "0004_event_attendance_rule"),
+        ("webinar", "0006_merge_20261201_1047"),
     ]
 
     operations = [
