@@ -77,7 +77,11 @@ class DelegationAdmin(TeamScopedMixin, admin.ModelAdmin):
         "nomination_deadline",
         "revoked_at",
     ]
-    list_filter = ["event", "focal_point_language", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        ("event", admin.RelatedOnlyFieldListFilter),
+        "focal_point_language",
+        ("revoked_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["organisation", "focal_point_name", "focal_point_email"]
     list_per_page = 100
     actions = ["resend_invitation", "revoke", "export_csv"]
