@@ -129,8 +129,9 @@ def test_delegations_invite_nominate_replace_and_complete(live_server, new_page,
             person.check("#id_consent_processing")
             person.click("main form button[type=submit]")
             person.wait_for_url(own)
-            assert "Approved" in person.inner_text("main")
+            assert "Your details have been saved." in person.inner_text("main")
             registration = Registration.objects.get(email=email)
+            assert registration.status == Registration.Status.APPROVED
             assert registration.consent_processing is True
             assert registration.answers.get().value == "Diaspora engagement"
             assert registration.delegation == niger
