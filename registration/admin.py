@@ -132,7 +132,15 @@ class RegistrationAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
     search_fields = ["email", "first_name", "last_name", "organization", "position"]
     list_select_related = ["event"]
     list_per_page = 100
-    readonly_fields = ["event", "email", "status", "created_at", "updated_at", "anonymised_at"]
+    readonly_fields = [
+        "event",
+        "email",
+        "status",
+        "delegation",
+        "created_at",
+        "updated_at",
+        "anonymised_at",
+    ]
     date_hierarchy = "created_at"
     inlines = [AnswerInline, OutgoingMailInline]
     actions = [
@@ -149,7 +157,7 @@ class RegistrationAdmin(TeamScopedMixin, AdminFormsMixin, admin.ModelAdmin):
         "anonymise",
     ]
     fieldsets = [
-        (None, {"fields": ["event", "status", "change_status", "email", "user"]}),
+        (None, {"fields": ["event", "status", "change_status", "email", "user", "delegation"]}),
         (
             gettext_lazy("Participant"),
             {
@@ -566,10 +574,18 @@ class QuestionAdmin(TeamScopedMixin, AdminFormsMixin, MissingTranslationsMixin, 
 
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(TeamScopedMixin, admin.ModelAdmin):
-    list_display = ["registration", "kind", "due_at", "sent_at", "attempts", "last_error"]
+    list_display = [
+        "registration",
+        "delegation",
+        "kind",
+        "due_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["registration"]
-    search_fields = ["registration__email"]
+    list_select_related = ["registration", "delegation"]
+    search_fields = ["registration__email", "delegation__focal_point_email"]
     readonly_fields = [f.name for f in OutgoingMail._meta.fields]
 
     def has_add_permission(self, request):

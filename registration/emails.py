@@ -55,7 +55,7 @@ def fill_placeholders(text: str, values: dict[str, str]) -> str:
 
 def render_mail(*, mail: OutgoingMail) -> tuple[str, str]:
     """Subject and body of an outbox row, in the registrant's language."""
-    registration = mail.registration
+    registration = mail.registrant
     with translation.override(registration.language):
         values = placeholder_values(registration=registration)
         if mail.kind == OutgoingMail.Kind.CUSTOM:
@@ -80,8 +80,13 @@ def render_mail(*, mail: OutgoingMail) -> tuple[str, str]:
 
 
 def build_message(*, mail: OutgoingMail) -> EmailMultiAlternatives:
+    if mail.delegation_id:
+        # A focal point's mail: same outbox, its own templates (they are not registrants).
+        from delegations.emails import build_delegation_message
+
+        return build_delegation_message(mail=mail)
     subject, body = render_mail(mail=mail)
-    registration = mail.registration
+    registration = mail.registrant
     message = EmailMultiAlternatives(
         subject=subject,
         body=body,
@@ -89,9 +94,12 @@ def build_message(*, mail: OutgoingMail) -> EmailMultiAlternatives:
         to=[registration.email],
         headers={"Content-Language": registration.language},
     )
-    if mail.kind in (OutgoingMail.Kind.APPROVED, OutgoingMail.Kind.PROMOTED) and (
-        registration.status == Registration.Status.APPROVED
-    ):
+    kinds_with_ics = (
+        OutgoingMail.Kind.APPROVED,
+        OutgoingMail.Kind.PROMOTED,
+        OutgoingMail.Kind.NOMINATED,
+    )
+    if mail.kind in kinds_with_ics and (registration.status == Registration.Status.APPROVED):
         with translation.override(registration.language):
             ics = registration_ics(registration=registration)
         message.attach("webinar.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")

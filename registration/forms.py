@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
@@ -303,10 +304,18 @@ class DetailsForm(CountryCheckedOnceMixin, StripBidiControlsMixin, QuestionsMixi
         label_blank_choices(self)
         cast(forms.ChoiceField, self.fields["sex"]).choices = Sex.choices
         self.add_questions(list(questions), answers)
+        if not self.instance.consent_processing:
+            # A delegation's nominee was registered by their focal point: they give their
+            # own consent when they complete their details.
+            self.fields["consent_processing"] = copy.deepcopy(
+                RegistrationForm.base_fields["consent_processing"]
+            )
 
     def service_kwargs(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["answers"] = self.cleaned_answers()
+        if "consent_processing" in self.fields:
+            data["consent_processing"] = self.cleaned_data["consent_processing"]
         return data
 
 

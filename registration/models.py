@@ -109,6 +109,16 @@ class Registration(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.PENDING, db_index=True
     )
+    # Set when a delegation nominated this participant (delegations app); its quota counts them.
+    delegation = models.ForeignKey(
+        "delegations.Delegation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="nominees",
+        verbose_name=_("nominated by"),
+    )
     # Part of every self-service link; replacing it revokes the links already sent.
     access_key = models.CharField(max_length=64, default=new_access_key, editable=False)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
@@ -229,7 +239,11 @@ class Answer(models.Model):
 
 
 class OutgoingMail(models.Model):
-    """The outbox: every mail to a registrant is written here before it is sent.
+    """The outbox: every mail to a registrant, or to a delegation's focal point, is written
+    here before it is sent (exactly one of ``registration`` and ``delegation`` is set).
+
+    One outbox for both, rather than a second one for focal points: the claim, the lease, the
+    retries and the sweeper are the delicate part, and they stay written (and tested) once.
 
     A worker claims a row for a while (``claimed_until``), sends it outside any transaction
     and then stamps ``sent_at``; rows still unsent after their due time, and claims whose
@@ -248,9 +262,25 @@ class OutgoingMail(models.Model):
         ALREADY_REGISTERED = "already_registered", _("Already registered")
         CUSTOM = "custom", _("Custom message")
         CERTIFICATE = "certificate", _("Certificate of attendance")
+        NOMINATED = "nominated", _("Nominated by a delegation")
+        INVITATION = "invitation", _("Invitation to a delegation's focal point")
+        NOMINATION_REMINDER = "nomination_reminder", _("Reminder to nominate")
 
     registration = models.ForeignKey(
-        Registration, on_delete=models.CASCADE, related_name="mails", verbose_name=_("registration")
+        Registration,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("registration"),
+    )
+    delegation = models.ForeignKey(
+        "delegations.Delegation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("delegation"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     # Non-empty for mails that must exist at most once (e.g. "reminder-24h").
@@ -275,6 +305,16 @@ class OutgoingMail(models.Model):
                 condition=~models.Q(dedupe_key=""),
                 name="outgoingmail_once_per_key",
             ),
+            models.UniqueConstraint(
+                fields=["delegation", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="outgoingmail_delegation_once_per_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(registration__isnull=True, delegation__isnull=False)
+                | models.Q(registration__isnull=False, delegation__isnull=True),
+                name="outgoingmail_one_recipient",
+            ),
         ]
         indexes = [
             models.Index(
@@ -283,7 +323,20 @@ class OutgoingMail(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.registration.email}"
+        return f"{self.get_kind_display()} → {self.recipient_email}"
+
+    @property
+    def recipient_email(self) -> str:
+        if self.delegation is not None:
+            return self.delegation.focal_point_email
+        return self.registrant.email
+
+    @property
+    def registrant(self) -> Registration:
+        """The registrant this mail goes to (a focal point's mail has none)."""
+        if self.registration is None:
+            raise ValueError(f"mail {self.pk} goes to a focal point, not a registrant")
+        return self.registration
 
 
 class AttendanceImport(models.Model):

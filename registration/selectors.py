@@ -25,13 +25,18 @@ def event_questions(*, event: Event) -> list[Question]:
 
 
 def event_seats_left(*, event: Event) -> int | None:
-    """Free seats, or None when the event has no limit."""
+    """Free seats for the public, or None when the event has no limit.
+
+    Seats that delegations hold for their nominees (mixed events) are not free.
+    """
+    from registration.services.common import event_seats_held
+
     if event.capacity is None:
         return None
     taken = getattr(event, "seats_taken", None)
     if taken is None:
         taken = event.registrations.filter(status__in=("approved", "pending")).count()
-    return max(event.capacity - taken, 0)
+    return max(event.capacity - taken - event_seats_held(event=event), 0)
 
 
 def event_for_signup_page(*, slug: str) -> QuerySet[Event]:

@@ -29,6 +29,8 @@ def register(request, slug: str):
         event = get_object_or_404(selectors.event_for_signup_page(slug=slug))
     if not event.registration_is_open():
         return render(request, "registration/closed.html", {"event": event}, status=410)
+    if event.admission == Event.Admission.INVITATION_ONLY:
+        return render(request, "registration/invitation_only.html", {"event": event})
     questions = selectors.event_questions(event=event)
     if request.method == "POST":
         if services.signup_rate_limited(client_address=client_address(request)):

@@ -301,6 +301,9 @@ class Statistics:
         """Women among the approved participants, in percent (0 when there is none)."""
         return round(100 * self.women / self.approved, 1) if self.approved else 0.0
 
+    delegations_represented: int = 0
+    delegations_invited: int = 0
+
 
 def report_statistics(
     *, event: Event, region_countries: list[str], language: str = "en"
@@ -374,6 +377,20 @@ def report_statistics(
             if institutions[value]
         ],
         institutions_total=institutions_total,
+        **report_delegations(event=event),
+    )
+
+
+def report_delegations(*, event: Event) -> dict[str, int]:
+    """Delegations invited (not revoked) and those represented by at least one approved
+    nominee: countries and institutions represented by their nominated officials. One query."""
+    from delegations.models import Delegation
+
+    return Delegation.objects.filter(event=event, revoked_at=None).aggregate(
+        delegations_invited=Count("pk", distinct=True),
+        delegations_represented=Count(
+            "pk", distinct=True, filter=Q(nominees__status=Registration.Status.APPROVED)
+        ),
     )
 
 

@@ -11,7 +11,7 @@ $PY -m ruff check .
 $PY -m ruff format --check .
 echo "== mypy"
 # Types of the apps, with the Django plugin (settings in pyproject.toml); any error fails.
-$PY -m mypy webinar registration sessions reports certificates
+$PY -m mypy webinar registration sessions reports certificates delegations
 echo "== manage.py check"
 $PY manage.py check --fail-level WARNING
 echo "== makemigrations --check"

@@ -136,6 +136,11 @@ class Event(models.Model):
         AUTOMATIC = "automatic", _("Automatic")
         MANUAL = "manual", _("Manual (organisers approve)")
 
+    class Admission(models.TextChoices):
+        OPEN = "open", _("Open: anyone signs up")
+        MIXED = "mixed", _("Mixed: public sign-up for the seats delegations do not hold")
+        INVITATION_ONLY = "invitation_only", _("By invitation only: delegations nominate")
+
     class AttendanceRule(models.TextChoices):
         PERCENT = "percent", _("At least this share of the event's length (%)")
         MINUTES = "minutes", _("At least this many minutes")
@@ -161,6 +166,16 @@ class Event(models.Model):
     )
     approval_mode = models.CharField(
         _("approval"), max_length=20, choices=ApprovalMode, default=ApprovalMode.AUTOMATIC
+    )
+    admission = models.CharField(
+        _("admission"),
+        max_length=20,
+        choices=Admission,
+        default=Admission.OPEN,
+        help_text=_(
+            "Mixed and invitation-only events hold each delegation's unfilled quota until its "
+            "nomination deadline."
+        ),
     )
     has_waitlist = models.BooleanField(_("waiting list when full"), default=True)
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)

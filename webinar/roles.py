@@ -42,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "certificatesettings": ALL,
             "certificatelog": ("view",),
         },
+        "delegations": {"delegation": ALL},
     },
     RAPPORTEURS: {
         "webinar": {"series": ("view",), "event": ("view",), "organisation": ("view",)},

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sessions.apps.AgendaConfig",
     "reports",
     "certificates",
+    "delegations",
 ]
 
 MIDDLEWARE = [
@@ -290,6 +291,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registration.schedule_reminders",
         "schedule": 300.0,
     },
+    "delegations-schedule-reminders": {
+        "task": "delegations.schedule_reminders",
+        "schedule": 900.0,
+    },
     "registration-anonymise-expired": {
         "task": "registration.anonymise_expired",
         "schedule": 86400.0,
@@ -329,6 +334,10 @@ SITE_NAME = env.str("SITE_NAME", default="")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 REGISTRATION_REMINDER_OFFSETS_HOURS = env.list(
     "REGISTRATION_REMINDER_OFFSETS_HOURS", cast=float, default=[24, 1]
+)
+# Reminders to focal points who have not filled their quota, this long before the deadline.
+DELEGATION_REMINDER_OFFSETS_HOURS = env.list(
+    "DELEGATION_REMINDER_OFFSETS_HOURS", cast=float, default=[72, 24]
 )
 REGISTRATION_LINK_MAX_AGE_DAYS = env.int("REGISTRATION_LINK_MAX_AGE_DAYS", default=180)
 REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=730)

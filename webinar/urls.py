@@ -14,6 +14,7 @@ urlpatterns = [
     path("events/<slug:slug>/", views.event_detail, name="event_detail"),
     path("", include("registration.urls")),
     path("", include("sessions.urls")),
+    path("", include("delegations.urls")),
     path("health/", views.health_view, name="health"),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.public_media, name="public_media"),
     path("reports/", include("reports.urls")),

@@ -81,16 +81,33 @@ def event_seats_taken(*, event: Event) -> int:
     return event.registrations.filter(status__in=SEAT_HOLDING).count()
 
 
+def event_seats_held(*, event: Event, now: dt.datetime | None = None) -> int:
+    """Seats that delegations hold for nominees not named yet; none on an open event.
+
+    On a mixed or invitation-only event, each delegation's unfilled quota is kept for it until
+    its nomination deadline (or its revocation); the public and the waiting list get the rest.
+    """
+    if event.admission == Event.Admission.OPEN:
+        return 0
+    from delegations.selectors import event_unfilled_quotas
+
+    return event_unfilled_quotas(event=event, now=now)
+
+
 def _lock_event(event_id: int) -> Event:
     return Event.objects.select_for_update().get(pk=event_id)
 
 
 def _has_free_seat(event: Event) -> bool:
-    return event.capacity is None or event_seats_taken(event=event) < event.capacity
+    if event.capacity is None:
+        return True
+    return event_seats_taken(event=event) + event_seats_held(event=event) < event.capacity
 
 
 def _initial_status(*, event: Event, seats_taken: int) -> str:
-    """Status for a newcomer. Must run while the event row is locked."""
+    """Status for a newcomer from the public form. Must run while the event row is locked."""
+    if event.capacity is not None:
+        seats_taken += event_seats_held(event=event)
     if event.capacity is not None and seats_taken >= event.capacity:
         if not event.has_waitlist:
             raise RegistrationError(_("Sorry, this event is full."), code="full")

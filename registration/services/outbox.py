@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -18,23 +19,59 @@ from registration.services.common import (
 )
 from webinar.models import Event
 
+if TYPE_CHECKING:
+    from delegations.models import Delegation
+
 logger = logging.getLogger(__name__)
 
 
 def mail_queue(
     *,
-    registration: Registration,
+    registration: Registration | None = None,
     kind: str,
     subject: str = "",
     body: str = "",
+    delegation: Delegation | None = None,
 ) -> OutgoingMail:
     """Record a mail to send now, and queue its sending once the transaction commits.
 
-    (Reminders, which are keyed to be recorded once, are written by ``reminders_schedule``.)
+    The recipient is a registrant, or a delegation's focal point (``delegation``): one outbox,
+    so one claim, lease, retry and sweep for every mail. (Reminders, which are keyed to be
+    recorded once, are written by ``reminders_schedule`` and ``mail_queue_once``.)
     """
     mail = OutgoingMail.objects.create(
-        registration=registration, kind=kind, subject=subject, body=body, due_at=timezone.now()
+        registration=registration,
+        delegation=delegation,
+        kind=kind,
+        subject=subject,
+        body=body,
+        due_at=timezone.now(),
     )
+    mail_id = mail.pk
+    transaction.on_commit(lambda: _queue_send(mail_id), robust=True)
+    return mail
+
+
+def mail_queue_once(
+    *,
+    kind: str,
+    dedupe_key: str,
+    registration: Registration | None = None,
+    delegation: Delegation | None = None,
+) -> OutgoingMail | None:
+    """``mail_queue`` for a mail that exists at most once per recipient and key; None when it
+    already does. The savepoint keeps the caller's transaction usable after the collision."""
+    try:
+        with transaction.atomic():
+            mail = OutgoingMail.objects.create(
+                registration=registration,
+                delegation=delegation,
+                kind=kind,
+                dedupe_key=dedupe_key,
+                due_at=timezone.now(),
+            )
+    except IntegrityError:
+        return None
     mail_id = mail.pk
     transaction.on_commit(lambda: _queue_send(mail_id), robust=True)
     return mail
@@ -85,7 +122,9 @@ def mail_send(*, mail_id: int) -> bool:
     if not claimed:
         return False
     try:
-        mail = OutgoingMail.objects.select_related("registration__event").get(pk=mail_id)
+        mail = OutgoingMail.objects.select_related(
+            "registration__event", "registration__delegation", "delegation__event"
+        ).get(pk=mail_id)
         build_message(mail=mail).send()
     except Exception as exc:
         OutgoingMail.objects.filter(pk=mail_id, sent_at=None, claimed_until=lease).update(

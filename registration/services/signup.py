@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -16,11 +17,16 @@ from registration.services.common import (
     SEAT_HOLDING,
     Kind,
     RegistrationError,
+    Status,
     _initial_status,
+    event_seats_held,
     event_seats_taken,
 )
 from registration.services.outbox import mail_queue
 from webinar.models import Event, User
+
+if TYPE_CHECKING:
+    from delegations.models import Delegation
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +79,7 @@ def _remind_existing(*, event: Event, email: str) -> None:
 LOCKED_EVENT_FIELDS = tuple(
     field.attname
     for field in Event._meta.concrete_fields
-    if field.attname in {"id", "capacity", "has_waitlist", "approval_mode"}
+    if field.attname in {"id", "capacity", "has_waitlist", "approval_mode", "admission"}
 )
 
 
@@ -145,20 +151,23 @@ def register(
     consent_listing: bool = False,
     answers: Mapping[Question, str | list[str]] | None = None,
     user: User | None = None,
+    delegation: Delegation | None = None,
 ) -> Registration:
     """Register a participant for an event, in one transaction, and queue their mail.
 
     Capacity is counted while the event row is locked, so concurrent sign-ups never exceed
     it. A second registration with the same email (any case) is refused, by the check here
     and by the database constraint, and the first registrant is mailed their link.
+
+    With ``delegation`` (a locked ``delegations.Delegation`` whose quota the caller checked,
+    see ``delegations.services.delegation_nominate``) the person is that delegation's
+    nominee: the public opening dates and the "by invitation only" rule do not apply, the seat
+    is one of those the delegation holds, there is no waiting list for them, and consent is
+    given later, when they complete their details from their own link.
     """
     email = email.strip()
-    if not event.registration_is_open():
-        raise RegistrationError(_("Registration for this event is closed."), code="closed")
-    if not consent_processing:
-        raise RegistrationError(
-            _("Registration needs your consent to the processing of your data."), code="consent"
-        )
+    if delegation is None:
+        _check_public_sign_up(event=event, consent_processing=consent_processing)
     try:
         with transaction.atomic():
             # One round trip locks the event and makes both checks. Each subquery follows an
@@ -173,14 +182,30 @@ def register(
                     # Cancelled by mistake: the same row counts again, its details and answers
                     # as they were (a stranger typing the address changes nothing else, and its
                     # owner is mailed the new status).
-                    return _reactivate_locked(
-                        registration=Registration.objects.select_for_update().get(pk=existing_id),
-                        event=locked,
-                    )
+                    row = Registration.objects.select_for_update().get(pk=existing_id)
+                    if delegation is not None:
+                        # Named again by a delegation: its nominee once more, on its quota.
+                        row.delegation = delegation
+                        row.status = _nominee_status(
+                            event=locked, delegation=delegation, taken=seats_taken
+                        )
+                        row.save(update_fields=["delegation", "status", "updated_at"])
+                        mail_queue(registration=row, kind=Kind.NOMINATED)
+                        return row
+                    if row.delegation_id is not None:
+                        # A withdrawn nominee signing up themselves: no delegation's seat.
+                        row.delegation = None
+                        row.save(update_fields=["delegation", "updated_at"])
+                    return _reactivate_locked(registration=row, event=locked)
                 raise RegistrationError(_("Already registered."), code="duplicate")
+            if delegation is None:
+                status = _initial_status(event=locked, seats_taken=seats_taken)
+            else:
+                status = _nominee_status(event=locked, delegation=delegation, taken=seats_taken)
             registration = Registration.objects.create(
                 event=locked,
                 user=user,
+                delegation=delegation,
                 email=email,
                 honorific=honorific,
                 first_name=first_name.strip(),
@@ -194,15 +219,16 @@ def register(
                 sex=sex,
                 interpretation_language=interpretation_language,
                 accessibility_needs=accessibility_needs.strip(),
-                consent_processing=True,
+                consent_processing=consent_processing,
                 consent_listing=consent_listing,
-                status=_initial_status(event=locked, seats_taken=seats_taken),
+                status=status,
             )
             Answer.objects.bulk_create(
                 Answer(registration=registration, question=question, value=_answer_text(value))
                 for question, value in (answers or {}).items()
             )
-            mail_queue(registration=registration, kind=_STATUS_MAIL[registration.status])
+            kind = Kind.NOMINATED if delegation is not None else _STATUS_MAIL[status]
+            mail_queue(registration=registration, kind=kind)
     except IntegrityError as exc:
         # Two sign-ups with one address raced past the check; the constraint kept one.
         _duplicate(event, email)
@@ -212,6 +238,47 @@ def register(
             _duplicate(event, email)
         raise
     return registration
+
+
+INVITATION_ONLY_MESSAGE = _(
+    "This event is by invitation only: participants are nominated by their delegations."
+)
+
+
+def _check_public_sign_up(*, event: Event, consent_processing: bool) -> None:
+    if not event.registration_is_open():
+        raise RegistrationError(_("Registration for this event is closed."), code="closed")
+    if event.admission == Event.Admission.INVITATION_ONLY:
+        raise RegistrationError(INVITATION_ONLY_MESSAGE, code="invitation_only")
+    if not consent_processing:
+        raise RegistrationError(
+            _("Registration needs your consent to the processing of your data."), code="consent"
+        )
+
+
+def _nominee_status(*, event: Event, delegation: Delegation, taken: int) -> str:
+    """A nominee's status: a seat of their delegation's, or a refusal (no waiting list).
+
+    The event and the delegation are locked; the caller checked the delegation's quota. The
+    seats other delegations hold stay theirs; this delegation's own unfilled quota is the
+    room its nominee takes.
+    """
+    if event.capacity is not None:
+        held_by_others = event_seats_held(event=event) - _unfilled_quota(delegation, event)
+        if taken + held_by_others >= event.capacity:
+            raise RegistrationError(_("Sorry, this event is full."), code="full")
+    if event.approval_mode == Event.ApprovalMode.AUTOMATIC:
+        return Status.APPROVED
+    return Status.PENDING
+
+
+def _unfilled_quota(delegation: Delegation, event: Event) -> int:
+    """What ``event_seats_held`` counted for this delegation (0 on an open event)."""
+    if event.admission == Event.Admission.OPEN:
+        return 0
+    from delegations.selectors import delegation_unfilled_quota
+
+    return delegation_unfilled_quota(delegation=delegation)
 
 
 def _duplicate(event: Event, email: str) -> None:

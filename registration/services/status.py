@@ -196,10 +196,13 @@ def registration_update_details(
     *,
     registration: Registration,
     answers: Mapping[Question, str | list[str]] | None = None,
+    consent_processing: bool = False,
     **fields: Any,
 ) -> Registration:
     """A participant corrects their details (not their email, not their status).
 
+    ``consent_processing=True`` records the consent of a participant registered without it
+    (a delegation's nominee); consent once given is not taken back here (erasure does that).
     Refused with RegistrationError (code ``over``) once the event is over.
     """
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -210,6 +213,10 @@ def registration_update_details(
     with transaction.atomic():
         for name, value in fields.items():
             setattr(registration, name, value.strip() if isinstance(value, str) else value)
-        registration.save(update_fields=[*fields, "updated_at"])
+        update = [*fields, "updated_at"]
+        if consent_processing and not registration.consent_processing:
+            registration.consent_processing = True
+            update.append("consent_processing")
+        registration.save(update_fields=update)
         _save_answers(registration=registration, answers=answers or {})
     return registration

@@ -156,3 +156,16 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
     stage = "planning"
     level = "national"
     text_en = factory.Sequence(lambda n: f"Recommendation {n}")
+
+
+class DelegationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "delegations.Delegation"
+
+    event = factory.SubFactory(EventFactory)
+    country = factory.Iterator(["NE", "ML", "TD", "BF", "MR", "SD", "LY", "EG", "MA", "TN"])
+    focal_point_name = factory.Sequence(lambda n: f"Focal Point {n}")
+    focal_point_email = factory.Sequence(lambda n: f"focal{n}@example.org")
+    focal_point_language = "en"
+    quota = 3
+    nomination_deadline = factory.LazyAttribute(lambda o: o.event.starts_at - dt.timedelta(days=7))

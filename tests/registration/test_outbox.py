@@ -69,7 +69,13 @@ def test_sign_up_while_broker_is_down_is_mailed_once_by_the_sweeper(
     ]
 
 
-@pytest.mark.parametrize("kind", [k for k, _label in Kind.choices if k != Kind.CUSTOM])
+# Invitations and reminders to nominate go to delegations' focal points (tests/delegations).
+FOCAL_POINT_KINDS = (Kind.INVITATION, Kind.NOMINATION_REMINDER)
+
+
+@pytest.mark.parametrize(
+    "kind", [k for k, _label in Kind.choices if k not in (Kind.CUSTOM, *FOCAL_POINT_KINDS)]
+)
 def test_every_mail_kind_renders_with_the_personal_link(settings, kind):
     settings.SITE_URL = "https://webinars.example.org"
     event = EventFactory(title="Sahel & Sahara <webinar>", join_url="https://zoom.example/j/9")
@@ -83,7 +89,7 @@ def test_every_mail_kind_renders_with_the_personal_link(settings, kind):
     assert f"Aïcha {registration.last_name}," in message.body
     assert "https://webinars.example.org/registrations/" in message.body
     has_join = "https://zoom.example/j/9" in message.body
-    assert has_join is (kind in (Kind.APPROVED, Kind.PROMOTED))
+    assert has_join is (kind in (Kind.APPROVED, Kind.PROMOTED, Kind.NOMINATED))
 
 
 def test_approved_mail_carries_the_calendar_file():

@@ -29,7 +29,7 @@ def test_report_render_context_queries_do_not_grow_with_content(django_assert_nu
     one, three = ReportFactory(), ReportFactory()
     _fill(one, 1)
     _fill(three, 3)
-    with translation.override("en"), django_assert_num_queries(15) as first:
+    with translation.override("en"), django_assert_num_queries(16) as first:
         services.report_render_context(report=one, language="en", allow_fallback=True)
     with translation.override("en"), django_assert_num_queries(len(first.captured_queries)):
         services.report_render_context(report=three, language="en", allow_fallback=True)

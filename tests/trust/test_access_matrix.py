@@ -20,10 +20,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from certificates import services as certificate_services
 from certificates.models import Certificate, CertificateBatch, CertificateSettings
+from delegations import services as delegation_services
+from delegations.links import delegation_token
 from registration.links import registration_token
 from reports import services as report_services
 from reports.models import ReportBuild
 from tests.factories import (
+    DelegationFactory,
     EventFactory,
     QuestionFactory,
     RegistrationFactory,
@@ -98,9 +101,23 @@ def world(settings):
     revoked_certificate = Certificate.objects.exclude(pk=certificate.pk).get()
     certificate_services.certificate_revoke(certificate=revoked_certificate, reason="matrix")
     CertificateSettings.objects.create(event=event, signatory_name="Signatory")
+    delegation = DelegationFactory(event=event, country="NE")
+    nominee = delegation_services.delegation_nominate(
+        delegation=delegation, email="nominee@example.org", first_name="N", last_name="Ominee"
+    )
+    other = DelegationFactory(event=event, country="ML")
+    other_nominee = delegation_services.delegation_nominate(
+        delegation=other, email="other@example.org", first_name="O", last_name="Ther"
+    )
+    revoked_delegation = DelegationFactory(event=event, country="TD")
+    revoked_delegation_token = delegation_token(delegation=revoked_delegation)
+    delegation_services.delegations_revoke(delegation_ids=[revoked_delegation.pk])
     return {
         "certificate": certificate, "revoked_certificate": revoked_certificate,
         "certificate_batch": CertificateBatch.objects.get(),
+        "delegation": delegation, "delegation_token": delegation_token(delegation=delegation),
+        "nominee": nominee, "other_nominee": other_nominee,
+        "revoked_delegation_token": revoked_delegation_token,
         "photo": photo,
         "event": event, "session": session, "registration": registration, "token": token,
         "question": question, "report": report, "build": build,
@@ -145,6 +162,18 @@ def matrix(w) -> dict[str, tuple[str, dict]]:
         "register again (a form's POST only)": (f"/registrations/{t}/register-again/", every(405)),
         "erase": (f"/registrations/{t}/erase/", every(200)),
         "calendar": (f"/registrations/{t}/calendar.ics", every(200)),
+        # A focal point's page: the link is the key, and it opens only its own delegation.
+        "delegation page": (f"/delegations/{w['delegation_token']}/", every(200)),
+        "delegation page, forged link": ("/delegations/1:forged/", every(404)),
+        "delegation page, revoked": (f"/delegations/{w['revoked_delegation_token']}/", every(404)),
+        "delegation replace": (
+            f"/delegations/{w['delegation_token']}/replace/{w['nominee'].pk}/",
+            every(200),
+        ),
+        "delegation replace, another delegation's nominee": (
+            f"/delegations/{w['delegation_token']}/replace/{w['other_nominee'].pk}/",
+            every(404),
+        ),
         # Report builds: staff with the permission; share links for whoever holds them.
         "build status": (f"/reports/builds/{b}/", REPORT_STAFF),
         "build status json": (f"/reports/builds/{b}/?format=json", REPORT_STAFF),
@@ -212,6 +241,12 @@ def matrix(w) -> dict[str, tuple[str, dict]]:
             ORGANISER_ROW,
         ),
         "outgoing mail": ("/admin/registration/outgoingmail/", ORGANISER_LIST),
+        "delegations": ("/admin/delegations/delegation/", ORGANISER_LIST),
+        "delegation add": ("/admin/delegations/delegation/add/", ORGANISER_LIST),
+        "delegation change": (
+            f"/admin/delegations/delegation/{w['delegation'].pk}/change/",
+            ORGANISER_ROW,
+        ),
         "reports": ("/admin/reports/report/", STAFF_LIST),
         "report change": (f"/admin/reports/report/{w['report'].pk}/change/", STAFF_ROW),
         "report build page": (f"/admin/reports/report/{w['report'].pk}/build/", STAFF_ROW),
@@ -302,6 +337,7 @@ COVERED = {
     "reports:build_status", "reports:download", "reports:first_page", "reports:shared",
     "certificates:verify", "certificates:batch_status", "certificates:event_zip",
     "certificates:personal_download",
+    "delegations:focal_point", "delegations:replace",
 }  # fmt: skip
 
 
@@ -484,6 +520,16 @@ def _certificate_settings():
     return CertificateSettings.objects.create(event=EventFactory(), signatory_name="Signatory")
 
 
+def _delegation_with_nominee():
+    from tests.factories import DelegationFactory
+
+    delegation = DelegationFactory()
+    delegation_services.delegation_nominate(
+        delegation=delegation, email="nominee@example.org", first_name="N", last_name="Ominee"
+    )
+    return delegation
+
+
 DELETE = {"post": "yes"}
 
 # {(model label, action name): (make the row, extra POST data, answer per role, log entries)}
@@ -556,10 +602,15 @@ ACTIONS = {
     ("reports.ReportBuild", "publish_and_email"): (_build, {}, BY_ORGANISERS, 1),
     ("reports.ReportBuild", "revoke"): (_shared_build, {}, BY_ORGANISERS, 1),
     ("reports.ReportBuild", "delete_selected"): (_build, DELETE, BY_SUPERUSER, 1),
+    ("delegations.Delegation", "resend_invitation"): (DelegationFactory, {}, BY_ORGANISERS, 1),
+    ("delegations.Delegation", "revoke"): (DelegationFactory, {}, BY_ORGANISERS, 1),
+    ("delegations.Delegation", "export_csv"): (_delegation_with_nominee, {}, BY_ORGANISERS, 1),
+    ("delegations.Delegation", "delete_selected"): (DelegationFactory, DELETE, BY_ORGANISERS, 1),
 }
 
 SNAPSHOT_APPS = (
-    "webinar", "registration", "agenda", "reports", "certificates", "account", "auth", "admin",
+    "webinar", "registration", "agenda", "reports", "certificates", "delegations", "account",
+    "auth", "admin",
 )  # fmt: skip
 
 
