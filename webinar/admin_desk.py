@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
+from delegations import selectors as delegation_selectors
 from registration import selectors as registration_selectors
 from registration import services as registration_services
 from registration.admin import log_status_change
@@ -106,6 +107,12 @@ class EventDeskMixin(_AdminBase):
             "charts": _charts(desk, language),
             "is_over": event.ends_at < now,
             "report_build": report_selectors.event_latest_report_build(event=event),
+            # None when the event invited no delegation: the block is then left out.
+            "delegations_missing": (
+                delegation_selectors.event_delegations_without_registrations(event=event)
+                if event.delegations.exists()
+                else None
+            ),
             "can_change": request.user.has_perm("registration.change_registration"),
             "registrations_url": reverse("admin:registration_registration_changelist")
             + f"?event__id__exact={event.pk}",

@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from delegations import services as delegation_services
 from registration.models import OutgoingMail, Registration
 from registration.selectors import event_desk, event_signups_per_day
-from tests.factories import EventFactory, RegistrationFactory, SeriesFactory
+from tests.factories import DelegationFactory, EventFactory, RegistrationFactory, SeriesFactory
 from webinar.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +292,23 @@ def test_desk_after_the_event_counts_attendance_by_its_rule(client, organiser):
     page = client.get(desk_url(event)).content.decode()
     assert "<dt>Attended</dt><dd>3</dd>" in page
     assert "No PDF has been built yet." in page
+
+
+def test_desk_names_the_invited_delegations_with_no_one_registered(client, organiser):
+    event = EventFactory(admission=Event.Admission.MIXED, capacity=20)
+    niger = DelegationFactory(event=event, country="NE", focal_point_name="Moussa Focal")
+    DelegationFactory(event=event, country="ML", focal_point_name="Aminata Focal")
+    delegation_services.delegation_nominate(
+        delegation=niger, email="nominee@example.org", first_name="Idrissa", last_name="Nominee"
+    )
+    client.force_login(organiser)
+    page = client.get(desk_url(event)).content.decode()
+    block = page.split('id="desk-delegations"', 1)[1].split("</section>", 1)[0]
+    assert "Mali (Aminata Focal)" in block
+    assert "Niger" not in block
+
+
+def test_desk_without_delegations_leaves_the_block_out(client, organiser, manual_event):
+    client.force_login(organiser)
+    page = client.get(desk_url(manual_event)).content.decode()
+    assert 'id="desk-delegations"' not in page
