@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -48,7 +48,7 @@ def mail_queue(
         due_at=timezone.now(),
     )
     mail_id = mail.pk
-    transaction.on_commit(lambda: _queue_send(mail_id), robust=True)
+    _send_after_commit(mail_id)
     return mail
 
 
@@ -73,7 +73,7 @@ def mail_queue_once(
     except IntegrityError:
         return None
     mail_id = mail.pk
-    transaction.on_commit(lambda: _queue_send(mail_id), robust=True)
+    _send_after_commit(mail_id)
     return mail
 
 
@@ -152,7 +152,7 @@ def mails_retry_failed(*, event: Event, mail_ids: Iterable[int] | None = None) -
             attempts=0, last_error="", due_at=timezone.now(), claimed_until=None
         )
         for pk in ids:
-            transaction.on_commit(_sender(pk), robust=True)
+            _send_after_commit(pk)
     return len(ids)
 
 
@@ -224,10 +224,7 @@ def reminders_schedule(*, now: dt.datetime | None = None) -> int:
     return created
 
 
-def _sender(mail_id: int) -> Callable[[], None]:
-    """An on-commit callback that queues one mail (a def, not a partial: see FIELD-NOTES)."""
-
-    def send() -> None:
-        _queue_send(mail_id)
-
-    return send
+def _send_after_commit(mail_id: int) -> None:
+    """Queue the mail's sending once the transaction commits; a broker that is down is logged,
+    and the sweeper sends the mail later (the row is the truth)."""
+    transaction.on_commit(lambda: _queue_send(mail_id), robust=True)
