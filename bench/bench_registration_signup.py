@@ -166,7 +166,8 @@ else:
         os.environ.setdefault(
             "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_registration"
         )
-        # The bench's own queue: nothing consumes it, and it is emptied at the end.
+        # The bench's own Redis database (cache and queue, as in production): nothing consumes
+        # the queue, and the database is emptied at the end.
         broker = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
         os.environ["CELERY_BROKER_URL"] = broker
         if not os.environ["DATABASE_URL"].startswith("postgres"):
@@ -195,6 +196,8 @@ else:
             port = _free_port()
             env = {
                 **os.environ,
+                # One Redis for the cache and the broker, as docker-compose.yml runs them.
+                "REDIS_URL": broker,
                 "DJANGO_SETTINGS_MODULE": "bench.bench_registration_signup",
                 "BENCH_REGISTRATION_SERVER": "1",
                 "DATABASE_URL": database_url_for_subprocess(),
@@ -278,7 +281,7 @@ else:
             connection.creation.destroy_test_db(old_name, verbosity=0)
             import redis
 
-            redis.Redis.from_url(broker).delete("celery")
+            redis.Redis.from_url(broker).flushdb()
 
     if __name__ == "__main__":
         main()

@@ -292,6 +292,8 @@ class OutgoingMail(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     # A worker is sending it until then; past it, the claim is void and the row is due again.
     claimed_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
+    # When the dispatcher queued its sending (once: a row it has queued is not queued again).
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

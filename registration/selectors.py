@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone, translation
@@ -37,6 +39,66 @@ def event_seats_left(*, event: Event) -> int | None:
     if taken is None:
         taken = event.registrations.filter(status__in=("approved", "pending")).count()
     return max(event.capacity - taken - event_seats_held(event=event), 0)
+
+
+# What a sign-up reads of the event before its lock (registration_is_open, the admission
+# rule, the URL of the page that follows); the rules under the lock read the locked row.
+SIGN_UP_FIELDS = (
+    "id", "slug", "is_published", "registration_opens_at", "registration_closes_at",
+    "ends_at", "admission",
+)  # fmt: skip
+
+
+def event_for_sign_up(*, slug: str) -> QuerySet[Event]:
+    """The published event with only what the sign-up's rules read."""
+    return Event.objects.filter(slug=slug, is_published=True).only(*SIGN_UP_FIELDS)
+
+
+# Per process: slug -> (version of the rows, event, questions); see event_and_questions_for_sign_up.
+_SIGN_UP_READS: dict[str, tuple[str, Event, list[Question]]] = {}
+_SIGN_UP_READS_MAX = 64
+
+
+def event_and_questions_for_sign_up(*, slug: str) -> tuple[Event, list[Question]] | None:
+    """The published event (``event_for_sign_up``) and its questions, for a sign-up; None when
+    there is no such event.
+
+    Every sign-up reads the same rows, which change seldom. On PostgreSQL each committed change
+    of a row gives it a new ``xmin`` (the transaction that wrote it), so one small statement
+    says whether the event or any of its questions (added, edited, removed) changed since this
+    process read them; only then are they read again. Exact, unlike a cache with a lifetime:
+    a sign-up never sees an event or a question older than the committed ones. Elsewhere
+    (SQLite) they are read every time. The objects are shared: callers do not change them.
+    """
+    if connection.vendor != "postgresql" or os.environ.get("NOCACHE"):
+        event = event_for_sign_up(slug=slug).first()
+        return None if event is None else (event, event_questions(event=event))
+    quote = connection.ops.quote_name
+    events, questions = quote(Event._meta.db_table), quote(Question._meta.db_table)
+    # Only quoted names go into the text; the slug is a parameter.
+    sql = (
+        f"SELECT e.xmin::text || '/' || COALESCE((SELECT string_agg("  # noqa: S608
+        f"q.id::text || ':' || q.xmin::text, ',' ORDER BY q.id) FROM {questions} q "
+        f"WHERE q.event_id = e.id), '') FROM {events} e WHERE e.slug = %s AND e.is_published"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    version = row[0]
+    known = _SIGN_UP_READS.get(slug)
+    if known is not None and known[0] == version:
+        return known[1], known[2]
+    # Read after the version: if they changed in between, the next sign-up reads them again.
+    event = event_for_sign_up(slug=slug).first()
+    if event is None:
+        return None
+    reads = (version, event, event_questions(event=event))
+    if len(_SIGN_UP_READS) >= _SIGN_UP_READS_MAX:
+        _SIGN_UP_READS.pop(next(iter(_SIGN_UP_READS)))
+    _SIGN_UP_READS[slug] = reads
+    return reads[1], reads[2]
 
 
 def event_for_signup_page(*, slug: str) -> QuerySet[Event]:

@@ -22,6 +22,13 @@ def send_mail(*, mail_id: int) -> None:
         logger.info("mail %s sent", mail_id)
 
 
+@shared_task(name="registration.dispatch_outbox")
+def dispatch_outbox() -> None:
+    queued = services.mail_dispatch()
+    if queued:
+        logger.info("queued %s mails", queued)
+
+
 @shared_task(name="registration.sweep_outbox")
 def sweep_outbox() -> None:
     queued = services.mail_sweep()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -24,16 +24,25 @@ from webinar.models import Event
 @require_http_methods(["GET", "POST"])
 def register(request, slug: str):
     if request.method == "POST":
-        event = get_object_or_404(Event, slug=slug, is_published=True)
+        # Only what a sign-up reads; a page shown instead loads the whole event (below).
+        reads = selectors.event_and_questions_for_sign_up(slug=slug)
+        if reads is None:
+            raise Http404
+        event, questions = reads
     else:  # the page says whether the event is full: the seats are counted in the same query
         event = get_object_or_404(selectors.event_for_signup_page(slug=slug))
+        questions = None
     if not event.registration_is_open():
+        event = _whole(event, slug)
         return render(request, "registration/closed.html", {"event": event}, status=410)
     if event.admission == Event.Admission.INVITATION_ONLY:
+        event = _whole(event, slug)
         return render(request, "registration/invitation_only.html", {"event": event})
-    questions = selectors.event_questions(event=event)
+    if questions is None:
+        questions = selectors.event_questions(event=event)
     if request.method == "POST":
         if services.signup_rate_limited(client_address=client_address(request)):
+            event = _whole(event, slug)
             return render(request, "registration/too_many.html", {"event": event}, status=429)
         form = RegistrationForm(request.POST, questions=questions)
         if form.is_bot():
@@ -58,6 +67,7 @@ def register(request, slug: str):
             user = request.user
             initial.update(email=user.email, first_name=user.first_name, last_name=user.last_name)
         form = RegistrationForm(questions=questions, initial=initial)
+    event = _whole(event, slug)
     seats_left = selectors.event_seats_left(event=event)
     context = {
         "event": event,
@@ -66,6 +76,13 @@ def register(request, slug: str):
         "full_no_waitlist": seats_left == 0 and not event.has_waitlist,
     }
     return render(request, "registration/register.html", context)
+
+
+def _whole(event: Event, slug: str) -> Event:
+    """The event as the sign-up page shows it: the POST read only the rules' fields."""
+    if event.get_deferred_fields():
+        return get_object_or_404(selectors.event_for_signup_page(slug=slug))
+    return event
 
 
 DONE_COOKIE = "registration_email"

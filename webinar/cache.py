@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +34,31 @@ _down_until: dict[str, float] = {}
 _lock = threading.Lock()
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, keeping one redis-py client per connection pool.
+
+    Django makes a new ``redis.Redis`` for every cache call, and making one fills a table of
+    some 170 reply handlers: three cache calls on a sign-up cost more CPU than their round
+    trips. The redis-py client is safe to share (its pool hands out connections)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailOpenRedisCache(RedisCache):
     """RedisCache whose failures degrade to "nothing cached" with a warning in the log."""
+
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
 
     def _guard(self, call: Callable[[], T], fallback: T) -> T:
         location = str(getattr(self, "_servers", ""))  # set by RedisCache (not in the stubs)

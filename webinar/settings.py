@@ -146,6 +146,12 @@ elif REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The outbox's wake flag (registration/services/outbox.py) spares a Celery message per mail only
+# where the web processes and the worker see one cache; a per-process cache queues one per mail.
+OUTBOX_WAKE_SHARED = CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] not in {
+    "LocMemCache",
+    "DummyCache",
+}
 
 # --- Accounts (django-allauth 65) -----------------------------------------------------------
 

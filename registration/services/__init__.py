@@ -31,6 +31,7 @@ from registration.services.common import (
 )
 from registration.services.outbox import (
     MAX_ATTEMPTS,
+    mail_dispatch,
     mail_queue,
     mail_send,
     mail_sweep,
@@ -84,6 +85,7 @@ __all__ = [
     "events_anonymise_expired",
     "mail_queue",
     "mail_send",
+    "mail_dispatch",
     "mail_sweep",
     "mails_retry_failed",
     "register",

@@ -1,4 +1,11 @@
-"""The outbox: every mail is a row first, sent by the worker, re-queued by the sweeper."""
+"""The outbox: every mail is a row first, sent by the worker, re-queued by the sweeper.
+
+A transaction that records mails wakes the dispatcher once it commits (``outbox_wake``); the
+dispatcher, in the worker, queues one sending task per due row (``mail_dispatch``). The
+request pays for one Redis command, not for a Celery message per mail: while a dispatch is
+queued and has not started, a burst of sign-ups queues nothing more, since that dispatch will
+find their rows.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -39,7 +47,25 @@ def mail_queue(
     so one claim, lease, retry and sweep for every mail. (Reminders, which are keyed to be
     recorded once, are written by ``reminders_schedule`` and ``mail_queue_once``.)
     """
-    mail = OutgoingMail.objects.create(
+    mail = mail_row(
+        registration=registration, kind=kind, subject=subject, body=body, delegation=delegation
+    )
+    mail.save(force_insert=True)
+    mail_recorded()
+    return mail
+
+
+def mail_row(
+    *,
+    registration: Registration | None = None,
+    kind: str,
+    subject: str = "",
+    body: str = "",
+    delegation: Delegation | None = None,
+) -> OutgoingMail:
+    """The outbox row of a mail to send now, not saved yet: for a caller that inserts it with
+    other rows (``registration.services.signup``), then calls ``mail_recorded``."""
+    return OutgoingMail(
         registration=registration,
         delegation=delegation,
         kind=kind,
@@ -47,9 +73,11 @@ def mail_queue(
         body=body,
         due_at=timezone.now(),
     )
-    mail_id = mail.pk
-    _send_after_commit(mail_id)
-    return mail
+
+
+def mail_recorded() -> None:
+    """A mail row was written in this transaction: wake the dispatcher once it commits."""
+    _wake_after_commit()
 
 
 def mail_queue_once(
@@ -72,8 +100,7 @@ def mail_queue_once(
             )
     except IntegrityError:
         return None
-    mail_id = mail.pk
-    _send_after_commit(mail_id)
+    _wake_after_commit()
     return mail
 
 
@@ -81,6 +108,72 @@ def _queue_send(mail_id: int) -> None:
     from registration.tasks import send_mail
 
     send_mail.delay(mail_id=mail_id)
+
+
+# Set while a dispatch is queued and has not started; it expires in case that task is lost (the
+# sweeper sends what a lost dispatch left, and the next commit after expiry wakes another).
+WAKE_KEY = "registration:outbox-wake"
+WAKE_SECONDS = 60
+
+
+def outbox_wake() -> None:
+    """Have the dispatcher queue what is due, unless a dispatch is already queued.
+
+    With a cache every process shares (``settings.OUTBOX_WAKE_SHARED``), the flag says that a
+    dispatch is queued and has not yet cleared it: that dispatch starts after this commit, so
+    it will see this transaction's rows. With a per-process cache, each commit queues one.
+    """
+    from registration.tasks import dispatch_outbox
+
+    if settings.OUTBOX_WAKE_SHARED and not cache.add(WAKE_KEY, 1, WAKE_SECONDS):
+        return
+    try:
+        dispatch_outbox.delay()
+    except Exception:
+        # Nothing is queued: the next commit must try again (and the sweeper has the rows).
+        if settings.OUTBOX_WAKE_SHARED:
+            cache.delete(WAKE_KEY)
+        raise
+
+
+def _wake_after_commit() -> None:
+    """Wake the dispatcher once the transaction commits; a broker that is down is logged, and
+    the sweeper sends the mails later (the row is the truth)."""
+    transaction.on_commit(outbox_wake, robust=True)
+
+
+DISPATCH_BATCH = 500
+
+
+def mail_dispatch(*, batch: int = DISPATCH_BATCH) -> int:
+    """Queue the sending of every due mail that was not queued yet; returns how many.
+
+    The wake flag is cleared first, so a transaction that commits from here on wakes another
+    dispatch. Each row is queued once (``queued_at``, set by a conditional update): two
+    dispatches running at once share the rows between them. A queued task that is lost leaves
+    an unsent row, which the sweeper queues again after its grace period.
+    """
+    if settings.OUTBOX_WAKE_SHARED:
+        cache.delete(WAKE_KEY)
+    queued = 0
+    while True:
+        now = timezone.now()
+        with transaction.atomic():
+            # Rows another dispatch is taking right now are skipped, not waited for.
+            due = list(
+                OutgoingMail.objects.filter(
+                    _claimable(now), queued_at=None, due_at__lte=now, attempts__lt=MAX_ATTEMPTS
+                )
+                .order_by("due_at", "pk")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)[:batch]
+            )
+            OutgoingMail.objects.filter(pk__in=due).update(queued_at=now)
+        for pk in due:
+            _queue_send(pk)
+        queued += len(due)
+        if len(due) < batch:
+            return queued
 
 
 MAX_ATTEMPTS = 8
@@ -149,10 +242,10 @@ def mails_retry_failed(*, event: Event, mail_ids: Iterable[int] | None = None) -
     with transaction.atomic():
         ids = list(failed.select_for_update(of=("self",)).values_list("pk", flat=True))
         OutgoingMail.objects.filter(pk__in=ids, sent_at=None).update(
-            attempts=0, last_error="", due_at=timezone.now(), claimed_until=None
+            attempts=0, last_error="", due_at=timezone.now(), claimed_until=None, queued_at=None
         )
-        for pk in ids:
-            _send_after_commit(pk)
+        if ids:
+            _wake_after_commit()
     return len(ids)
 
 
@@ -210,21 +303,6 @@ def reminders_schedule(*, now: dt.datetime | None = None) -> int:
             OutgoingMail.objects.bulk_create(rows, ignore_conflicts=True)
             created += len(rows)
     if created:
-        ids = list(
-            OutgoingMail.objects.filter(
-                kind=Kind.REMINDER, sent_at=None, due_at__lte=now
-            ).values_list("pk", flat=True)
-        )
-
-        def queue_all() -> None:
-            for pk in ids:
-                _queue_send(pk)
-
-        transaction.on_commit(queue_all, robust=True)
+        _wake_after_commit()
     return created
 
-
-def _send_after_commit(mail_id: int) -> None:
-    """Queue the mail's sending once the transaction commits; a broker that is down is logged,
-    and the sweeper sends the mail later (the row is the truth)."""
-    transaction.on_commit(lambda: _queue_send(mail_id), robust=True)

@@ -22,7 +22,8 @@ from registration.services.common import (
     event_seats_held,
     event_seats_taken,
 )
-from registration.services.outbox import mail_queue
+from registration.services.outbox import mail_queue, mail_recorded, mail_row
+from webinar.db import insert_with_children
 from webinar.models import Event, User
 
 if TYPE_CHECKING:
@@ -202,7 +203,7 @@ def register(
                 status = _initial_status(event=locked, seats_taken=seats_taken)
             else:
                 status = _nominee_status(event=locked, delegation=delegation, taken=seats_taken)
-            registration = Registration.objects.create(
+            registration = Registration(
                 event=locked,
                 user=user,
                 delegation=delegation,
@@ -223,12 +224,23 @@ def register(
                 consent_listing=consent_listing,
                 status=status,
             )
-            Answer.objects.bulk_create(
-                Answer(registration=registration, question=question, value=_answer_text(value))
-                for question, value in (answers or {}).items()
-            )
             kind = Kind.NOMINATED if delegation is not None else _STATUS_MAIL[status]
-            mail_queue(registration=registration, kind=kind)
+            # One round trip for the row, its answers and its mail: the event stays locked
+            # until the commit, and every round trip is time the next sign-up waits.
+            insert_with_children(
+                registration,
+                [
+                    (
+                        "registration",
+                        [
+                            Answer(question=question, value=_answer_text(value))
+                            for question, value in (answers or {}).items()
+                        ],
+                    ),
+                    ("registration", [mail_row(registration=registration, kind=kind)]),
+                ],
+            )
+            mail_recorded()
     except IntegrityError as exc:
         # Two sign-ups with one address raced past the check; the constraint kept one.
         _duplicate(event, email)

@@ -1,0 +1,94 @@
+"""Writing a row and the rows that point at it in one round trip to the database."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Field, Model
+
+Children = Sequence[tuple[str, Sequence[Model]]]
+
+
+def insert_with_children(parent: Model, children: Children) -> None:
+    """INSERT ``parent``, then each group of ``(foreign key name, rows)`` pointing at it.
+
+    On PostgreSQL it is one statement (data-modifying CTEs) where ``save()`` would make one
+    round trip per row, each of them time during which a sign-up holds the event's lock. The
+    values are those ``save()`` would write (defaults, ``auto_now``, each field's conversion
+    for the database); model ``save()`` methods and signals are not called, as with
+    ``bulk_create``. Afterwards the objects have their primary keys, as after ``save()``.
+    Elsewhere (SQLite) the rows are saved one by one.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
+    groups = [(fk_name, rows) for fk_name, rows in children if rows]
+    if db.vendor != "postgresql":
+        parent.save(force_insert=True)
+        for fk_name, rows in groups:
+            for row in rows:
+                setattr(row, fk_name, parent)
+                row.save(force_insert=True)
+        return
+
+    shape = (type(parent), tuple((fk_name, type(rows[0]), len(rows)) for fk_name, rows in groups))
+    sql, parent_fields, group_fields = _statement(shape)
+    params = [f.get_db_prep_save(f.pre_save(parent, True), db) for f in parent_fields]
+    for (_fk_name, rows), fields in zip(groups, group_fields, strict=True):
+        for row in rows:
+            params.extend(f.get_db_prep_save(f.pre_save(row, True), db) for f in fields)
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        keys = cursor.fetchone()
+    parent.pk = keys[0]
+    parent._state.adding = False
+    # PostgreSQL returns an INSERT's rows in the order it wrote them, the order of the SELECTs
+    # here (Django's bulk_create relies on the same).
+    for (fk_name, rows), row_keys in zip(groups, keys[1:], strict=True):
+        for row, key in zip(rows, row_keys, strict=True):
+            setattr(row, fk_name, parent)
+            row.pk = key
+            row._state.adding = False
+
+
+@functools.lru_cache(maxsize=64)
+def _statement(shape) -> tuple[str, list[Field], list[list[Field]]]:
+    """The statement for one shape (parent model; each group's key, model and row count), the
+    fields whose values it takes, in order. Built once: the types of the casts cost more to
+    work out than the insert itself."""
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
+    parent_model, groups = shape
+
+    def written(model: type[Model]) -> list[Field]:
+        return [f for f in model._meta.concrete_fields if not (f.primary_key and f.db_returning)]
+
+    def placeholders(fields: list[Field], parent_key: Field | None = None) -> str:
+        # Typed: the values of an INSERT ... SELECT are not typed by the columns they go to.
+        return ", ".join(
+            "parent.id" if f is parent_key else f"%s::{f.cast_db_type(db)}" for f in fields
+        )
+
+    fields = written(parent_model)
+    columns = ", ".join(quote(f.column) for f in fields)
+    table, pk = quote(parent_model._meta.db_table), quote(parent_model._meta.pk.column)
+    ctes = [
+        f"parent AS (INSERT INTO {table} ({columns}) VALUES ({placeholders(fields)}) "
+        f"RETURNING {pk} AS id)"
+    ]
+    selects = ["(SELECT id FROM parent)"]
+    group_fields = []
+    for n, (fk_name, model, count) in enumerate(groups):
+        child_fields = written(model)
+        parent_key = model._meta.get_field(fk_name)
+        group_fields.append([f for f in child_fields if f is not parent_key])
+        columns = ", ".join(quote(f.column) for f in child_fields)
+        one = f"SELECT {placeholders(child_fields, parent_key)} FROM parent"
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        ctes.append(
+            f"c{n} AS (INSERT INTO {table} ({columns}) {' UNION ALL '.join([one] * count)} "
+            f"RETURNING {pk} AS id)"
+        )
+        selects.append(f"ARRAY(SELECT id FROM c{n})")
+    # Only quoted names and placeholders go into the text; the values are parameters.
+    return f"WITH {', '.join(ctes)} SELECT {', '.join(selects)}", fields, group_fields  # noqa: S608
