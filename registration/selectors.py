@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -63,22 +62,23 @@ def event_and_questions_for_sign_up(*, slug: str) -> tuple[Event, list[Question]
     """The published event (``event_for_sign_up``) and its questions, for a sign-up; None when
     there is no such event.
 
-    Every sign-up reads the same rows, which change seldom. On PostgreSQL each committed change
-    of a row gives it a new ``xmin`` (the transaction that wrote it), so one small statement
-    says whether the event or any of its questions (added, edited, removed) changed since this
-    process read them; only then are they read again. Exact, unlike a cache with a lifetime:
+    Every sign-up reads the same rows, which change seldom. On PostgreSQL a row's version is
+    named by ``xmin`` (the transaction that wrote it) with ``ctid`` (where it lies: each change
+    within one transaction writes a new place), so one small statement says whether the event
+    or any of its questions (added, edited, removed) changed since this process read them; only
+    then are they read again. Exact, unlike a cache with a lifetime:
     a sign-up never sees an event or a question older than the committed ones. Elsewhere
     (SQLite) they are read every time. The objects are shared: callers do not change them.
     """
-    if connection.vendor != "postgresql" or os.environ.get("NOCACHE"):
+    if connection.vendor != "postgresql":
         event = event_for_sign_up(slug=slug).first()
         return None if event is None else (event, event_questions(event=event))
     quote = connection.ops.quote_name
     events, questions = quote(Event._meta.db_table), quote(Question._meta.db_table)
     # Only quoted names go into the text; the slug is a parameter.
     sql = (
-        f"SELECT e.xmin::text || '/' || COALESCE((SELECT string_agg("  # noqa: S608
-        f"q.id::text || ':' || q.xmin::text, ',' ORDER BY q.id) FROM {questions} q "
+        f"SELECT e.xmin::text || e.ctid::text || '/' || COALESCE((SELECT string_agg("  # noqa: S608
+        f"q.xmin::text || q.ctid::text, ',' ORDER BY q.id) FROM {questions} q "
         f"WHERE q.event_id = e.id), '') FROM {events} e WHERE e.slug = %s AND e.is_published"
     )
     with connection.cursor() as cursor:

@@ -101,6 +101,19 @@ class FailOpenRedisCache(RedisCache):
     def has_key(self, key, version=None) -> bool:
         return self._guard(lambda: RedisCache.has_key(self, key, version), False)
 
+    def incr_in_window(self, key, window: int, version=None) -> int:
+        """Count one more for ``key``, in a window of ``window`` seconds from its first count;
+        the new count. One round trip, where ``add`` then ``incr`` take three."""
+        key = self.make_and_validate_key(key, version=version)
+
+        def count() -> int:
+            pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
+            pipe.set(key, 0, ex=window, nx=True)  # an int, as Django's serializer stores one
+            pipe.incr(key)
+            return pipe.execute()[1]
+
+        return self._guard(count, 1)
+
     def incr(self, key, delta=1, version=None) -> int:
         # As if the key had just been created: a rate limit counts this attempt as the first.
         return self._guard(lambda: RedisCache.incr(self, key, delta, version), delta)

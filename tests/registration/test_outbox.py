@@ -20,8 +20,10 @@ Kind = OutgoingMail.Kind
 
 
 @pytest.fixture
-def broker_down(unused_port):
+def broker_down(unused_port, monkeypatch):
     """Celery pointed at a Redis port that refuses connections, as in an outage."""
+    # Celery reads this variable before its configuration (CI sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", f"redis://127.0.0.1:{unused_port}/0")
     saved = {
         key: app.conf[key]
         for key in ("task_always_eager", "broker_url", "broker_transport_options")
@@ -31,10 +33,10 @@ def broker_down(unused_port):
         broker_url=f"redis://127.0.0.1:{unused_port}/0",
         broker_transport_options=django_settings.REDIS_BROKER_TRANSPORT_OPTIONS,
     )
-    app._pool = None
+    app._pool = app.amqp._producer_pool = None  # no connection kept from before
     yield
     app.conf.update(saved)
-    app._pool = None
+    app._pool = app.amqp._producer_pool = None
 
 
 def _register(event, email="amina@example.org"):

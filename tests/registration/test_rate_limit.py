@@ -36,3 +36,28 @@ def test_fifty_colleagues_behind_one_address_sign_up_then_the_first_over_the_lim
     assert "Too many attempts" in page
     assert "Please wait ten minutes and try again." in page
     assert Registration.objects.filter(event=event).count() == limit
+
+
+@pytest.mark.redis
+def test_the_limit_counts_in_redis_per_address(settings, redis_url):
+    from django.core.cache import caches
+
+    from registration import services
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "webinar.cache.FailOpenRedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": settings.REDIS_CACHE_OPTIONS,
+            "KEY_PREFIX": "test-rate-limit",
+        }
+    }
+    caches["default"].clear()
+    settings.REGISTRATION_RATE_LIMIT = 3
+    try:
+        answers = [services.signup_rate_limited(client_address="198.51.100.7") for _ in range(4)]
+        neighbour = services.signup_rate_limited(client_address="198.51.100.8")
+    finally:
+        caches["default"].clear()
+    assert answers == [False, False, False, True]
+    assert neighbour is False

@@ -1,0 +1,87 @@
+"""A sign-up reads the event and its questions again exactly when their rows changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from registration import selectors
+from registration.models import Question, Registration
+from tests.factories import EventFactory, QuestionFactory
+from tests.registration.test_views import VALID
+from webinar.models import Event
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept_from_other_tests():
+    selectors._SIGN_UP_READS.clear()
+    yield
+    selectors._SIGN_UP_READS.clear()
+
+
+def _sign_up(client, n, **extra):
+    return client.post("/events/kept/register/", {**VALID, "email": f"p{n}@example.org", **extra})
+
+
+def test_a_second_sign_up_reads_neither_the_event_nor_its_questions_again(client):
+    event = EventFactory(slug="kept")
+    question = QuestionFactory(event=event, kind=Question.Kind.TEXT, label="Panel?")
+    assert _sign_up(client, 1, **{f"q_{question.pk}": "A"}).status_code == 302
+    with CaptureQueriesContext(connection) as queries:
+        assert _sign_up(client, 2, **{f"q_{question.pk}": "B"}).status_code == 302
+    statements = [q["sql"] for q in queries.captured_queries]
+    # The version check is the only read of the two tables before the event's lock.
+    assert not [s for s in statements if s.startswith(('SELECT "webinar_event"', 'SELECT "registration_question"'))]
+    assert statements[0].startswith("SELECT e.xmin")
+    assert Registration.objects.filter(event=event).count() == 2
+
+
+def test_a_question_made_required_applies_to_the_very_next_sign_up(client):
+    event = EventFactory(slug="kept")
+    question = QuestionFactory(event=event, kind=Question.Kind.TEXT, required=False)
+    assert _sign_up(client, 1).status_code == 302
+    Question.objects.filter(pk=question.pk).update(required=True)  # no save(): no signal either
+    refused = _sign_up(client, 2)
+    assert refused.status_code == 200
+    assert "This field is required." in refused.content.decode()
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_a_question_added_or_removed_applies_to_the_very_next_sign_up(client):
+    event = EventFactory(slug="kept")
+    assert _sign_up(client, 1).status_code == 302
+    added = QuestionFactory(event=event, kind=Question.Kind.TEXT, required=True)
+    assert _sign_up(client, 2).status_code == 200  # the new question is asked
+    added.delete()
+    assert _sign_up(client, 3).status_code == 302
+    assert set(Registration.objects.values_list("email", flat=True)) == {
+        "p1@example.org",
+        "p3@example.org",
+    }
+
+
+def test_registration_closed_by_an_update_refuses_the_very_next_sign_up(client):
+    event = EventFactory(slug="kept")
+    other = EventFactory(slug="other")
+    assert _sign_up(client, 1).status_code == 302
+    assert client.post("/events/other/register/", {**VALID, "email": "o@example.org"}).status_code == 302
+    Event.objects.filter(pk=event.pk).update(
+        registration_closes_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert _sign_up(client, 2).status_code == 410
+    # The other event, read before and unchanged, still takes sign-ups.
+    assert client.post("/events/other/register/", {**VALID, "email": "o2@example.org"}).status_code == 302
+    assert Registration.objects.filter(event=other).count() == 2
+
+
+def test_an_unpublished_event_is_not_found_at_once(client):
+    event = EventFactory(slug="kept")
+    assert _sign_up(client, 1).status_code == 302
+    Event.objects.filter(pk=event.pk).update(is_published=False)
+    assert _sign_up(client, 2).status_code == 404

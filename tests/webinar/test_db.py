@@ -1,0 +1,80 @@
+"""insert_with_children writes what save() would, in one statement on PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from registration.models import Answer, OutgoingMail, Registration
+from tests.factories import EventFactory, QuestionFactory
+from webinar.db import insert_with_children
+
+pytestmark = pytest.mark.django_db
+
+DETAILS = {
+    "first_name": "Awa",
+    "last_name": "Example",
+    "country": "SN",
+    "organization": "Ministry (fictional)",
+    "category": "national_government",
+    "status": "approved",
+    "consent_processing": True,
+}
+MADE_BY_THE_DATABASE_OR_RANDOM = {"id", "access_key", "created_at", "updated_at", "email"}
+
+
+def _compare(row: Registration) -> dict:
+    return {
+        k: v for k, v in model_to_dict(row).items() if k not in MADE_BY_THE_DATABASE_OR_RANDOM
+    }
+
+
+def test_parent_and_children_are_written_as_save_writes_them():
+    event = EventFactory()
+    questions = [QuestionFactory(event=event, label=f"Q{n}") for n in range(3)]
+    saved = Registration(event=event, email="saved@example.org", **DETAILS)
+    saved.save()
+    before = timezone.now()
+    inserted = Registration(event=event, email="inserted@example.org", **DETAILS)
+    answers = [Answer(question=q, value=v) for q, v in zip(questions, "abc", strict=True)]
+    mail = OutgoingMail(registration=inserted, kind="approved", due_at=before)
+    with CaptureQueriesContext(connection) as queries:
+        insert_with_children(inserted, [("registration", answers), ("registration", [mail])])
+    if connection.vendor == "postgresql":
+        assert len(queries.captured_queries) == 1
+    row = Registration.objects.get(pk=inserted.pk)
+    assert row.email == "inserted@example.org"
+    assert _compare(row) == _compare(Registration.objects.get(pk=saved.pk))
+    assert row.created_at >= before and row.updated_at >= before
+    assert len(row.access_key) >= 20 and row.access_key != saved.access_key
+    assert row.access_key == inserted.access_key  # the default computed here is the one stored
+    # Each object has the key of its own row.
+    for answer, value in zip(answers, "abc", strict=True):
+        assert Answer.objects.get(pk=answer.pk).value == value
+        assert answer.registration_id == inserted.pk
+    assert OutgoingMail.objects.get(pk=mail.pk).registration_id == inserted.pk
+    assert not inserted._state.adding
+    assert Answer.objects.filter(registration=saved).count() == 0  # the bystander has none
+
+
+def test_an_empty_group_writes_nothing_for_it():
+    event = EventFactory()
+    registration = Registration(event=event, email="alone@example.org", **DETAILS)
+    mail = OutgoingMail(registration=registration, kind="approved", due_at=timezone.now())
+    insert_with_children(registration, [("registration", []), ("registration", [mail])])
+    assert Answer.objects.count() == 0
+    assert OutgoingMail.objects.get().registration_id == registration.pk
+
+
+def test_a_refused_parent_leaves_no_child():
+    event = EventFactory()
+    Registration.objects.create(event=event, email="twice@example.org", **DETAILS)
+    again = Registration(event=event, email="TWICE@example.org", **DETAILS)
+    question = QuestionFactory(event=event)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_with_children(again, [("registration", [Answer(question=question, value="x")])])
+    assert Registration.objects.count() == 1
+    assert Answer.objects.count() == 0
