@@ -70,10 +70,10 @@ def _statement(shape) -> tuple[str, list[Field], list[list[Field]]]:
         )
 
     fields = written(parent_model)
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
     table, pk = quote(parent_model._meta.db_table), quote(parent_model._meta.pk.column)
     ctes = [
-        f"parent AS (INSERT INTO {table} ({columns}) VALUES ({placeholders(fields)}) "
+        f"parent AS (INSERT INTO {table} ({columns}) VALUES ({placeholders(fields)}) "  # noqa: S608
         f"RETURNING {pk} AS id)"
     ]
     selects = ["(SELECT id FROM parent)"]
@@ -82,13 +82,13 @@ def _statement(shape) -> tuple[str, list[Field], list[list[Field]]]:
         child_fields = written(model)
         parent_key = model._meta.get_field(fk_name)
         group_fields.append([f for f in child_fields if f is not parent_key])
-        columns = ", ".join(quote(f.column) for f in child_fields)
-        one = f"SELECT {placeholders(child_fields, parent_key)} FROM parent"
+        columns = ", ".join(quote(str(f.column)) for f in child_fields)
+        one = f"SELECT {placeholders(child_fields, parent_key)} FROM parent"  # noqa: S608
         table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
         ctes.append(
             f"c{n} AS (INSERT INTO {table} ({columns}) {' UNION ALL '.join([one] * count)} "
             f"RETURNING {pk} AS id)"
         )
-        selects.append(f"ARRAY(SELECT id FROM c{n})")
+        selects.append(f"ARRAY(SELECT id FROM c{n})")  # noqa: S608
     # Only quoted names and placeholders go into the text; the values are parameters.
-    return f"WITH {', '.join(ctes)} SELECT {', '.join(selects)}", fields, group_fields  # noqa: S608
+    return f"WITH {', '.join(ctes)} SELECT {', '.join(selects)}", fields, group_fields

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registration', '0010_outgoingmail_kinds'),
+        ("registration", "0010_outgoingmail_kinds"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outgoingmail',
-            name='queued_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='queued at'),
+            model_name="outgoingmail",
+            name="queued_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="queued at"),
         ),
     ]

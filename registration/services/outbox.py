@@ -305,4 +305,3 @@ def reminders_schedule(*, now: dt.datetime | None = None) -> int:
     if created:
         _wake_after_commit()
     return created
-

@@ -51,11 +51,11 @@ def test_dispatch_sends_every_due_unqueued_row_once_and_leaves_the_others():
     spent = _row(people[1], attempts=services.MAX_ATTEMPTS)
 
     assert services.mail_dispatch() == 3  # tasks run eagerly here: queued means sent
-    assert sorted(m.to[0] for m in mail.outbox) == ["p0@example.org", "p1@example.org", "p2@example.org"]
+    assert sorted(m.to[0] for m in mail.outbox) == [f"p{n}@example.org" for n in range(3)]
     for row in due:
         row.refresh_from_db()
         assert row.sent_at is not None and row.queued_at is not None
-    untouched = {queued.pk: queued, later.pk: later, leased.pk: leased, sent.pk: sent, spent.pk: spent}
+    untouched = {row.pk: row for row in (queued, later, leased, sent, spent)}
     for row in OutgoingMail.objects.filter(pk__in=untouched):
         before = untouched[row.pk]
         assert (row.queued_at, row.attempts, row.claimed_until) == (

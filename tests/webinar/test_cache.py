@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import pytest
-
 from django.conf import settings
 
 from webinar import cache as fail_open

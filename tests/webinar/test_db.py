@@ -27,9 +27,7 @@ MADE_BY_THE_DATABASE_OR_RANDOM = {"id", "access_key", "created_at", "updated_at"
 
 
 def _compare(row: Registration) -> dict:
-    return {
-        k: v for k, v in model_to_dict(row).items() if k not in MADE_BY_THE_DATABASE_OR_RANDOM
-    }
+    return {k: v for k, v in model_to_dict(row).items() if k not in MADE_BY_THE_DATABASE_OR_RANDOM}
 
 
 def test_parent_and_children_are_written_as_save_writes_them():
