@@ -94,13 +94,14 @@ def _done(event: Event, email: str):
 
     A signed cookie rather than the session: no session row to write for every sign-up.
     """
-    response = redirect(reverse("registration:done", kwargs={"slug": event.slug}))
+    url = reverse("registration:done", kwargs={"slug": event.slug})
+    response = redirect(url)
     response.set_signed_cookie(
         DONE_COOKIE,
         email,
         salt=DONE_SALT,
         max_age=600,
-        path=reverse("registration:done", kwargs={"slug": event.slug}),
+        path=url,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
