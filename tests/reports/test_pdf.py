@@ -57,3 +57,17 @@ def test_hostile_markup_given_to_the_renderer_fetches_and_embeds_nothing(request
     reader = PdfReader(io.BytesIO(pdf))
     assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
     assert "Visible text" in _text(pdf)
+
+
+def test_render_pauses_the_cycle_collector_and_restores_it():
+    import gc
+
+    assert gc.isenabled()
+    render_pdf(html="<p>one</p>")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render_pdf(html="<p>two</p>")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

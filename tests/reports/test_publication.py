@@ -265,3 +265,13 @@ def test_publication_cover_shows_the_organisers_and_partners_logos(built):
     ).stdout.splitlines()[2:]
     # Three logos of 240 x 80 pixels (two organisers, one partner), none elsewhere on page 1.
     assert [(row.split()[3], row.split()[4]) for row in out] == [("240", "80")] * 3
+
+
+def test_publication_annex_prints_one_consenting_person_a_line(built):
+    annex = built["en"].text[built["en"].text.rindex("Annex: list of participants") :]
+    lines = [line.strip() for line in annex.splitlines()]
+    person = re.compile(r"^\D+ \d+, \S+ — Institution \d+ \(fictional\)$")
+    people = [line for line in lines if person.match(line)]
+    # 120 approved, every tenth without consent: 108 people, each on a line of their own.
+    assert len(people) == 108
+    assert len(set(people)) == 108
