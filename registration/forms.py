@@ -21,7 +21,7 @@ from registration.models import Question, Registration, Sex
 from registration.rendering import FAST_WIDGET_RENDERER
 from webinar.locale import site_language, sorted_by_name
 from webinar.models import Event
-from webinar.text import strip_bidi_controls
+from webinar.text import BIDI_CONTROLS, strip_bidi_controls
 
 QUESTION_PREFIX = "q_"
 
@@ -233,6 +233,10 @@ class StripBidiControlsMixin(_FormBase):
             return
         data: Any = self.data
         if hasattr(data, "lists"):
+            if not any(
+                _has_bidi_controls(value) for _key, values in data.lists() for value in values
+            ):
+                return  # the usual case: nothing to drop, nothing to copy
             # A new dict rather than data.copy(), which deep-copies every value first.
             stripped: MultiValueDict[str, Any] = MultiValueDict()
             for key, values in data.lists():
@@ -241,6 +245,10 @@ class StripBidiControlsMixin(_FormBase):
         else:
             data = {key: _strip(value) for key, value in data.items()}
         self.data = data
+
+
+def _has_bidi_controls(value) -> bool:
+    return isinstance(value, str) and BIDI_CONTROLS.search(value) is not None
 
 
 def _strip(value):
