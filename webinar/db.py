@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model
 
 Children = Sequence[tuple[str, Sequence[Model]]]
+_SIZE = re.compile(r"\(.*\)")
 
 
 def insert_with_children(parent: Model, children: Children) -> None:
@@ -64,9 +66,12 @@ def _statement(shape) -> tuple[str, list[Field], list[list[Field]]]:
         return [f for f in model._meta.concrete_fields if not (f.primary_key and f.db_returning)]
 
     def placeholders(fields: list[Field], parent_key: Field | None = None) -> str:
-        # Typed: the values of an INSERT ... SELECT are not typed by the columns they go to.
+        # Typed, since the values of an INSERT ... SELECT are not typed by their columns; by
+        # the type without its size ("varchar", not "varchar(20)"), as a cast to a size cuts a
+        # value short where the column refuses it.
         return ", ".join(
-            "parent.id" if f is parent_key else f"%s::{f.cast_db_type(db)}" for f in fields
+            "parent.id" if f is parent_key else f"%s::{_SIZE.sub('', str(f.cast_db_type(db)))}"
+            for f in fields
         )
 
     fields = written(parent_model)

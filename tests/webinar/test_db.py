@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -76,3 +76,14 @@ def test_a_refused_parent_leaves_no_child():
         insert_with_children(again, [("registration", [Answer(question=question, value="x")])])
     assert Registration.objects.count() == 1
     assert Answer.objects.count() == 0
+
+
+@pytest.mark.postgres  # SQLite does not hold text to a column's size
+def test_a_value_too_long_for_its_column_is_refused_not_cut_short():
+    event = EventFactory()
+    too_long = Registration(
+        event=event, email="long@example.org", **{**DETAILS, "status": "x" * 21}
+    )
+    with pytest.raises(DataError), transaction.atomic():
+        insert_with_children(too_long, [])
+    assert Registration.objects.count() == 0
