@@ -4,7 +4,8 @@ each against a bare view in the same run.
 Both run in the same gunicorn, on the same database, in the same run: the project's
 ``/events/<slug>/register/`` (form validation with the event's questions, the rate limit, the
 row lock on the event, the duplicate check, the answers, the outbox row, the dispatcher woken
-on commit; the cache and the queue on one Redis, as in production) and a bare view that validates nothing and does one INSERT. Goal: ratio >= 0.3.
+on commit; the cache and the queue on one Redis, as in production) and a bare view that
+validates nothing and does one INSERT. Goal: ratio >= 0.3.
 
 The form page (GET, in French, with the event's question) is timed one request at a time, by
 the server's CPU time (a ``Server-Timing: cpu;dur=`` header added by a middleware here, which
