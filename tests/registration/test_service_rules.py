@@ -412,3 +412,51 @@ def test_revoke_links_counts_each_row_and_spares_the_others():
     revoked = services.registrations_revoke_links(registration_ids=[r.pk for r in chosen])
     assert sorted(revoked) == sorted(r.pk for r in chosen)
     assert Registration.objects.get(pk=spared.pk).access_key == key
+
+
+# --- registering again after cancelling ---------------------------------------------------
+
+
+def test_reactivate_once_registration_closed_refused_with_its_message():
+    event = EventFactory(registration_closes_at=timezone.now() - dt.timedelta(minutes=1))
+    registration = RegistrationFactory(event=event, status=Status.CANCELLED)
+    with pytest.raises(services.RegistrationError) as refused:
+        services.registration_reactivate(registration=registration)
+    assert (refused.value.code, str(refused.value.message)) == (
+        "closed",
+        "Registration for this event is closed.",
+    )
+    assert Registration.objects.get(pk=registration.pk).status == Status.CANCELLED
+    assert _mails(registration) == []
+
+
+@pytest.mark.parametrize("current", [Status.APPROVED, Status.PENDING, Status.REJECTED])
+def test_reactivate_of_a_registration_not_cancelled_refused_with_its_message(current):
+    registration = RegistrationFactory(event=EventFactory(), status=current)
+    with pytest.raises(services.RegistrationError) as refused:
+        services.registration_reactivate(registration=registration)
+    assert (refused.value.code, str(refused.value.message)) == (
+        "not_cancelled",
+        "This registration is not cancelled.",
+    )
+    assert Registration.objects.get(pk=registration.pk).status == current
+    assert _mails(registration) == []
+
+
+def test_reactivate_of_an_anonymised_cancelled_registration_refused():
+    registration = RegistrationFactory(event=EventFactory(), status=Status.CANCELLED)
+    services.registrations_anonymise(queryset=Registration.objects.filter(pk=registration.pk))
+    with pytest.raises(services.RegistrationError) as refused:
+        services.registration_reactivate(registration=registration)
+    assert refused.value.code == "not_cancelled"
+    assert Registration.objects.get(pk=registration.pk).status == Status.CANCELLED
+
+
+def test_reactivate_takes_the_last_free_seat_else_the_waiting_list():
+    event = EventFactory(capacity=2)
+    RegistrationFactory(event=event, status=Status.APPROVED)
+    first = RegistrationFactory(event=event, status=Status.CANCELLED)
+    second = RegistrationFactory(event=event, status=Status.CANCELLED)
+    assert services.registration_reactivate(registration=first).status == Status.APPROVED
+    assert services.registration_reactivate(registration=second).status == Status.WAITLISTED
+    assert (_mails(first), _mails(second)) == ([Kind.APPROVED], [Kind.WAITLISTED])
