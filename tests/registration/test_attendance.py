@@ -331,9 +331,10 @@ def test_attendance_plan_token_round_trips_and_refuses_altered_or_old_ones():
     with pytest.raises(services.AttendancePlanExpired) as altered:
         services.attendance_plan_read(token=token[:-2] + "xx")
     assert str(altered.value) == "The preview has expired; upload the file again."
-    with pytest.raises(services.AttendancePlanExpired):
+    with pytest.raises(services.AttendancePlanExpired) as outdated:
         # A plan of an older layout (no rows) is refused like an expired one.
         services.attendance_plan_read(token=services.attendance_plan_sign(payload={"event": 7}))
+    assert str(outdated.value) == "The preview has expired; upload the file again."
 
 
 def test_attendance_plan_token_expires_after_an_hour(monkeypatch):
