@@ -107,6 +107,58 @@ def test_apply_is_all_or_nothing(event, bystander):
     assert (AttendanceImport.objects.count(), AttendanceRecord.objects.count()) == (0, 0)
 
 
+def test_one_registrant_on_several_rows_of_a_report_is_one_record(event, bystander):
+    """Two devices, or a dropped connection: the rows of one person add up."""
+    registration = RegistrationFactory(event=event)
+    applied = _apply(
+        event,
+        [
+            services.PersonTime(registration.pk, ((_at(0), _at(40)),), 5, "name"),
+            services.PersonTime(registration.pk, ((_at(30), _at(60)),), 3, "email"),
+            services.PersonTime(registration.pk, ((_at(90), _at(100)),), 2, "name"),
+        ],
+    )
+    assert applied.people == 1
+    record = AttendanceRecord.objects.get()
+    assert (record.registration_id, record.untimed_minutes, record.matched_by) == (
+        registration.pk,
+        10,
+        "email",  # one row matched by address is enough
+    )
+    assert record.intervals == [[_at(0), _at(40)], [_at(30), _at(60)], [_at(90), _at(100)]]
+    # 0-60 and 90-100 (the overlap counted once), plus 10 minutes without times.
+    assert _state(registration, bystander) == [(True, 80), (True, 33)]
+
+
+def test_matched_by_name_only_is_recorded_so(event):
+    registration = RegistrationFactory(event=event)
+    _apply(
+        event,
+        [
+            services.PersonTime(registration.pk, ((_at(0), _at(10)),), 0, "name"),
+            services.PersonTime(registration.pk, ((_at(20), _at(30)),), 0, "name"),
+        ],
+    )
+    assert AttendanceRecord.objects.get().matched_by == "name"
+
+
+def test_recording_attendance_takes_as_many_queries_for_six_registrants_as_for_two(event):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(count, sha):
+        people = [
+            services.PersonTime(r.pk, ((_at(0), _at(30)),), 0)
+            for r in RegistrationFactory.create_batch(count, event=event)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            _apply(event, people, sha=sha)
+        return len(captured.captured_queries)
+
+    queries(1, "c" * 64)  # the first import: every registrant of the event is read
+    assert queries(6, "e" * 64) == queries(2, "d" * 64)
+
+
 def test_the_same_file_cannot_be_applied_twice(event):
     registration = RegistrationFactory(event=event)
     person = services.PersonTime(registration.pk, ((_at(0), _at(50)),), 0)
@@ -335,6 +387,14 @@ def test_attendance_plan_token_round_trips_and_refuses_altered_or_old_ones():
         # A plan of an older layout (no rows) is refused like an expired one.
         services.attendance_plan_read(token=services.attendance_plan_sign(payload={"event": 7}))
     assert str(outdated.value) == "The preview has expired; upload the file again."
+
+
+def test_attendance_plan_token_is_compressed_for_the_confirmation_form():
+    rows = [[n, "e-mail"] for n in range(2000)]
+    token = services.attendance_plan_sign(payload={"event": 7, "rows": rows})
+    # A report of 2,000 rows goes back in one hidden field: its repeated parts are packed.
+    assert len(token) < len(str(rows)) / 3
+    assert services.attendance_plan_read(token=token)["rows"] == rows
 
 
 def test_attendance_plan_token_expires_after_an_hour(monkeypatch):

@@ -577,3 +577,24 @@ def test_signing_up_with_an_anonymised_rows_address_mails_nobody():
         services.register(event=event, **{**MINIMAL, "email": f"anonymised-{gone.pk}@invalid"})
     assert refused.value.code == "duplicate"
     assert OutgoingMail.objects.count() == 0
+
+
+def test_cancel_after_the_event_refused_with_its_message_and_the_seat_kept():
+    event = EventFactory(
+        capacity=1,
+        starts_at=timezone.now() - dt.timedelta(days=2),
+        ends_at=timezone.now() - dt.timedelta(days=1),
+    )
+    seated = RegistrationFactory(event=event, status=Status.APPROVED)
+    waiting = RegistrationFactory(event=event, status=Status.WAITLISTED)
+    with pytest.raises(services.RegistrationError) as refused:
+        services.registration_cancel(registration=seated)
+    assert (refused.value.code, str(refused.value.message)) == (
+        "over",
+        str(services.EVENT_OVER_MESSAGE),
+    )
+    assert str(refused.value.message).startswith("This event is over:")
+    assert [Registration.objects.get(pk=r.pk).status for r in (seated, waiting)] == [
+        Status.APPROVED,
+        Status.WAITLISTED,
+    ]
