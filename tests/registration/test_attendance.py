@@ -163,9 +163,47 @@ def test_the_same_file_cannot_be_applied_twice(event):
     registration = RegistrationFactory(event=event)
     person = services.PersonTime(registration.pk, ((_at(0), _at(50)),), 0)
     _apply(event, [person])
-    with pytest.raises(services.AttendanceApplyError):
+    with pytest.raises(services.AttendanceApplyError) as refused:
         _apply(event, [person])
+    assert str(refused.value) == "This file has already been imported for this event."
     assert AttendanceRecord.objects.count() == 1
+
+
+def test_the_import_is_kept_with_its_file_name_cut_to_the_column(event):
+    registration = RegistrationFactory(event=event)
+    applied = services.event_apply_attendance(
+        event=event,
+        people=[services.PersonTime(registration.pk, ((_at(0), _at(50)),), 0)],
+        file_name="n" * 300 + ".csv",
+        file_sha256="f" * 64,
+        layout="zoom-meeting",
+    )
+    kept = AttendanceImport.objects.get(event=event)
+    assert applied.attendance_import == kept
+    assert (kept.file_name, kept.file_sha256, kept.layout) == ("n" * 255, "f" * 64, "zoom-meeting")
+
+
+def test_a_later_import_leaves_unlisted_registrants_as_they_were_set(event):
+    listed, corrected = RegistrationFactory.create_batch(2, event=event)
+    _apply(event, [services.PersonTime(listed.pk, ((_at(0), _at(30)),), 0)])
+    # The organiser records by hand that the other one attended (on the phone, say).
+    Registration.objects.filter(pk=corrected.pk).update(attended=True, minutes_attended=45)
+    _apply(event, [services.PersonTime(listed.pk, ((_at(60), _at(90)),), 0)], sha="b" * 64)
+    assert _state(listed, corrected) == [(True, 60), (True, 45)]
+
+
+@pytest.mark.parametrize(("seconds", "minutes"), [(29, 0), (30, 1), (89, 1), (90, 2)])
+def test_minutes_are_rounded_half_up(seconds, minutes):
+    assert (
+        services.attendance_minutes(intervals=[(0, seconds)], untimed_minutes=0, cap_minutes=180)
+        == minutes
+    )
+
+
+def test_separate_intervals_add_up_and_overlaps_count_once():
+    intervals = [(240, 300), (0, 60), (120, 180), (150, 170)]
+    assert services.attendance_minutes(intervals=intervals, untimed_minutes=0, cap_minutes=180) == 3
+    assert services.attendance_minutes(intervals=[], untimed_minutes=2.5, cap_minutes=180) == 3
 
 
 def test_clear_forgets_the_imports_of_one_event_only(event, bystander):
