@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
+from registration import services
 from registration.models import Registration
 from tests.factories import EventFactory
 from tests.registration.test_views import VALID
@@ -36,3 +37,44 @@ def test_fifty_colleagues_behind_one_address_sign_up_then_the_first_over_the_lim
     assert "Too many attempts" in page
     assert "Please wait ten minutes and try again." in page
     assert Registration.objects.filter(event=event).count() == limit
+
+
+def _attempts(n, *, scope="registration:attempts", address="192.0.2.1", limit=3):
+    return [
+        services.address_rate_limited(scope=scope, client_address=address, limit=limit)
+        for _ in range(n)
+    ]
+
+
+def test_the_attempt_after_the_limit_is_the_first_refused():
+    assert _attempts(5) == [False, False, False, True, True]
+
+
+def test_each_address_and_each_scope_has_its_own_count():
+    assert _attempts(3) == [False] * 3
+    assert _attempts(1, address="192.0.2.2") == [False]
+    assert _attempts(1, scope="certificates:verify") == [False]
+    assert _attempts(1) == [True]
+
+
+def test_signing_up_counts_against_the_registration_limit(settings):
+    settings.REGISTRATION_RATE_LIMIT = 2
+    limited = [services.signup_rate_limited(client_address="192.0.2.1") for _ in range(3)]
+    assert limited == [False, False, True]
+    assert _attempts(1, limit=3) == [True]  # the same count, under the same scope
+
+
+def test_a_cache_that_is_down_lets_every_attempt_through(settings, caplog):
+    settings.CACHES = {"default": {"BACKEND": "tests.registration.odd_caches.DownCache"}}
+    assert _attempts(5, limit=1) == [False] * 5
+    assert "registration:attempts rate limit off, the cache failed: ConnectionRefusedError" in (
+        caplog.text
+    )
+
+
+def test_a_count_that_expired_meanwhile_starts_again_at_one(settings):
+    settings.CACHES = {"default": {"BACKEND": "tests.registration.odd_caches.ForgetfulCache"}}
+    assert _attempts(3, limit=1) == [False, False, False]
+    from django.core.cache import cache
+
+    assert cache.get("registration:attempts:192.0.2.1") == 1

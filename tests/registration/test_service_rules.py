@@ -598,3 +598,14 @@ def test_cancel_after_the_event_refused_with_its_message_and_the_seat_kept():
         Status.APPROVED,
         Status.WAITLISTED,
     ]
+
+
+def test_register_on_an_invitation_only_event_refused_with_its_message():
+    event = EventFactory(admission=Event.Admission.INVITATION_ONLY)
+    with pytest.raises(services.RegistrationError) as refused:
+        services.register(event=event, **MINIMAL)
+    assert (refused.value.code, str(refused.value.message)) == (
+        "invitation_only",
+        "This event is by invitation only: participants are nominated by their delegations.",
+    )
+    assert Registration.objects.count() == 0
