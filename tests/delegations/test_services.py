@@ -362,3 +362,18 @@ def test_focal_point_mails_render_in_their_language_unescaped(settings, kind, la
     assert deadline[language] in message.body
     greeting = {"en": "Dear", "fr": "Bonjour", "ar": "،"}
     assert greeting[language] in message.body
+
+
+def test_nominee_of_an_open_event_gets_no_seat_beyond_capacity():
+    """On an open event no seat is held for delegations: a nominee needs a free seat too."""
+    event = EventFactory(admission=Event.Admission.OPEN, capacity=2)
+    delegation = DelegationFactory(event=event, quota=3)
+    sign_up(event, "public@example.org")
+    assert nominate(delegation, 1).status == Status.APPROVED
+    with pytest.raises(services.DelegationError) as refused:
+        nominate(delegation, 2)
+    assert (refused.value.code, str(refused.value.message)) == (
+        "full",
+        "Sorry, this event is full.",
+    )
+    assert event.registrations.count() == 2

@@ -324,3 +324,11 @@ def test_request_with_fallback_is_recorded_so_and_skips_the_check():
         services.report_build_check(report=report, language="fr", allow_fallback=False)
     assert refused.value.missing == ["Report: title (fr)"]
     assert str(refused.value) == "1 texts are not translated: Report: title (fr)"
+
+
+def test_missing_translations_are_named_ten_at_most_in_the_message():
+    missing = [f"Finding F{n}: text (ar)" for n in range(1, 13)]
+    error = services.MissingTranslations(missing)
+    assert error.missing == missing
+    assert str(error) == "12 texts are not translated: " + "; ".join(missing[:10])
+    assert "Finding F11" not in str(error)
