@@ -78,3 +78,16 @@ def test_a_count_that_expired_meanwhile_starts_again_at_one(settings):
     from django.core.cache import cache
 
     assert cache.get("registration:attempts:192.0.2.1") == 1
+
+
+def test_the_count_lasts_ten_minutes_from_the_first_attempt(monkeypatch):
+    import time
+
+    start = time.time()
+    clock = [start]
+    monkeypatch.setattr(time, "time", lambda: clock[0])  # the cache's clock
+    assert _attempts(3, limit=2) == [False, False, True]
+    clock[0] = start + 599
+    assert _attempts(1, limit=2) == [True]
+    clock[0] = start + 600
+    assert _attempts(2, limit=2) == [False, False]
