@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -10,6 +12,24 @@ from webinar import roles
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Under `make mutation`, a mutant's quickest tests run first.
+
+    mutmut stops at the first failing test (``-x``), so a mutant caught by a test of a few
+    milliseconds is not also put through the PDF renders. The durations are those mutmut
+    measured (``mutants/mutmut-stats.json``). pytest-django's own ordering (transactional
+    tests last) is applied after this one and keeps it within each group.
+    """
+    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+        return
+    stats = Path("mutmut-stats.json")
+    if not stats.exists():
+        return
+    durations = json.loads(stats.read_text()).get("duration_by_test", {})
+    items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
 
 
 def _missing_service(reason: str) -> None:
