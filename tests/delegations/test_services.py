@@ -377,3 +377,54 @@ def test_nominee_of_an_open_event_gets_no_seat_beyond_capacity():
         "Sorry, this event is full.",
     )
     assert event.registrations.count() == 2
+
+
+def _replaced(delegation):
+    first = nominate(delegation, 1)
+    services.delegation_replace(
+        delegation=delegation,
+        registration=first,
+        email="replacement@example.org",
+        first_name="New",
+        last_name="Person",
+    )
+    first.refresh_from_db()
+    assert first.status == Status.CANCELLED
+    return first
+
+
+def _kinds(registration):
+    return list(registration.mails.order_by("pk").values_list("kind", flat=True))
+
+
+def test_a_replaced_nominee_named_again_is_the_same_row_on_the_quota_once_more():
+    event = EventFactory(admission=Event.Admission.MIXED, capacity=10)
+    delegation = DelegationFactory(event=event, quota=3)
+    first = _replaced(delegation)
+    again = nominate(delegation, 1)
+    assert again.pk == first.pk
+    first.refresh_from_db()
+    assert (first.status, first.delegation_id) == (Status.APPROVED, delegation.pk)
+    assert _kinds(first) == ["nominated", "cancelled", "nominated"]
+    assert selectors.delegation_seats_used(delegation=delegation) == 2
+
+
+def test_a_replaced_nominee_named_again_under_manual_approval_waits_for_it():
+    event = EventFactory(
+        admission=Event.Admission.MIXED, capacity=10, approval_mode=Event.ApprovalMode.MANUAL
+    )
+    delegation = DelegationFactory(event=event, quota=3)
+    _replaced(delegation)
+    assert nominate(delegation, 1).status == Status.PENDING
+
+
+def test_a_replaced_nominee_signing_up_themselves_takes_a_public_seat_not_the_delegations():
+    event = EventFactory(admission=Event.Admission.MIXED, capacity=10)
+    delegation = DelegationFactory(event=event, quota=3)
+    first = _replaced(delegation)
+    again = sign_up(event, first.email.upper())
+    assert again.pk == first.pk
+    first.refresh_from_db()
+    assert (first.status, first.delegation_id) == (Status.APPROVED, None)
+    assert _kinds(first) == ["nominated", "cancelled", "approved"]
+    assert selectors.delegation_seats_used(delegation=delegation) == 1
