@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.utils import timezone
 
 from reports import services
@@ -290,7 +291,7 @@ def test_share_mail_is_claimed_for_its_lease_while_it_is_sent(settings):
     assert before + lease <= claimed_until <= timezone.now() + lease
 
 
-class WatchingBackend(mail.backends.locmem.EmailBackend):
+class WatchingBackend(LocmemBackend):
     """Notes the row's claim while the message is being sent."""
 
     seen: list = []
