@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 Status = Registration.Status
 Kind = OutgoingMail.Kind
+TICK = dt.timedelta(microseconds=1)
 
 MINIMAL = {
     "email": "amina@example.org",
@@ -609,3 +610,18 @@ def test_register_on_an_invitation_only_event_refused_with_its_message():
         "This event is by invitation only: participants are nominated by their delegations.",
     )
     assert Registration.objects.count() == 0
+
+
+def test_anonymise_expired_counts_from_the_given_day_and_keeps_the_last_day():
+    now = timezone.now() - dt.timedelta(days=1000)  # as if run on a day long ago
+    cutoff = now - dt.timedelta(days=365)
+    expired = EventFactory(starts_at=cutoff - dt.timedelta(hours=3), ends_at=cutoff - TICK)
+    last_day = EventFactory(starts_at=cutoff - dt.timedelta(hours=3), ends_at=cutoff)
+    later = EventFactory(starts_at=now - dt.timedelta(days=30))  # ended, within retention
+    rows = {event: RegistrationFactory(event=event) for event in (expired, last_day, later)}
+    assert services.events_anonymise_expired(retention_days=365, now=now) == 1
+    assert [Registration.objects.get(pk=rows[e].pk).anonymised_at is None for e in rows] == [
+        False,
+        True,
+        True,
+    ]

@@ -374,3 +374,28 @@ def test_sweeper_requeues_queued_builds_older_than_the_limit_only(
     recent.refresh_from_db()
     assert (forgotten.status, forgotten.attempts) == ("succeeded", 1)
     assert (recent.status, recent.attempts) == ("queued", 0)
+
+
+@pytest.mark.django_db
+def test_a_leftover_of_the_same_attempt_is_replaced_not_kept_beside(monkeypatch):
+    from django.core.files.base import ContentFile
+
+    build = ReportBuildFactory(event=EventFactory(slug="leftover"))
+    render, content = _fake_render()
+    monkeypatch.setattr(builds, "report_render", render)
+    monkeypatch.setattr(builds, "report_first_page_png", lambda *, pdf: b"\x89PNG page one")
+    # What a worker killed after writing its files left behind, under this attempt's names.
+    pdf_name = build.storage_name(attempt=1)
+    png_name = build.thumbnail_storage_name(attempt=1)
+    default_storage.save(pdf_name, ContentFile(b"%PDF-1.7 half written"))
+    default_storage.save(png_name, ContentFile(b"half a picture"))
+    result = services.report_build_run(build_id=build.pk)
+    assert (result.file.name, result.thumbnail.name) == (pdf_name, png_name)
+    assert default_storage.open(pdf_name).read() == content
+    assert default_storage.open(png_name).read() == b"\x89PNG page one"
+    mine = sorted(
+        name
+        for name in default_storage.listdir("reports/leftover")[1]
+        if name.startswith(f"report-{build.pk}-")
+    )
+    assert mine == [f"report-{build.pk}-en-a1-page1.png", f"report-{build.pk}-en-a1.pdf"]
