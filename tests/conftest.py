@@ -78,6 +78,39 @@ def unused_port() -> int:
 
 
 @pytest.fixture
+def broker_down(unused_port):
+    """Celery pointed at a Redis port that refuses connections, as in an outage."""
+    from django.conf import settings
+
+    from webinar.celery import app
+
+    keys = ("task_always_eager", "broker_url", "broker_write_url", "broker_transport_options")
+    saved = {key: app.conf.get(key) for key in keys}
+    down = f"redis://127.0.0.1:{unused_port}/0"
+    app.conf.update(
+        task_always_eager=False,
+        broker_url=down,
+        # Celery prefers the CELERY_BROKER_URL environment variable to broker_url (CI sets it to
+        # a Redis that works): the write URL is what publishing uses, and it wins over both.
+        broker_write_url=down,
+        broker_transport_options=settings.REDIS_BROKER_TRANSPORT_OPTIONS,
+    )
+    _forget_broker_connections()
+    yield
+    app.conf.update(saved)
+    _forget_broker_connections()
+
+
+def _forget_broker_connections() -> None:
+    """The next message opens a connection to the configured broker (the producer pool keeps
+    its own: resetting the connection pool alone would publish to the previous broker)."""
+    from webinar.celery import app
+
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
 def redis_url() -> str:
     return TEST_REDIS_URL
 

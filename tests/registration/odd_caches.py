@@ -19,3 +19,15 @@ class ForgetfulCache(LocMemCache):
     def incr(self, key, delta=1, version=None):
         self.delete(key, version=version)
         return super().incr(key, delta, version=version)  # ValueError: the key is gone
+
+
+class ForgetsOnceCache(LocMemCache):
+    """The count's key expires once, just between making it and counting (then behaves)."""
+
+    forgot = False
+
+    def incr(self, key, delta=1, version=None):
+        if not ForgetsOnceCache.forgot:
+            ForgetsOnceCache.forgot = True
+            self.delete(key, version=version)
+        return super().incr(key, delta, version=version)

@@ -4,7 +4,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.conf import settings as django_settings
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -18,33 +17,6 @@ from webinar.celery import app
 pytestmark = pytest.mark.django_db
 
 Kind = OutgoingMail.Kind
-
-
-@pytest.fixture
-def broker_down(unused_port):
-    """Celery pointed at a Redis port that refuses connections, as in an outage."""
-    keys = ("task_always_eager", "broker_url", "broker_write_url", "broker_transport_options")
-    saved = {key: app.conf.get(key) for key in keys}
-    down = f"redis://127.0.0.1:{unused_port}/0"
-    app.conf.update(
-        task_always_eager=False,
-        broker_url=down,
-        # Celery prefers the CELERY_BROKER_URL environment variable to broker_url (CI sets it to
-        # a Redis that works): the write URL is what publishing uses, and it wins over both.
-        broker_write_url=down,
-        broker_transport_options=django_settings.REDIS_BROKER_TRANSPORT_OPTIONS,
-    )
-    _forget_broker_connections()
-    yield
-    app.conf.update(saved)
-    _forget_broker_connections()
-
-
-def _forget_broker_connections():
-    """The next message opens a connection to the configured broker (the producer pool keeps
-    its own: resetting the connection pool alone would publish to the previous broker)."""
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def _register(event, email="amina@example.org"):

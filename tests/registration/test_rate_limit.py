@@ -91,3 +91,20 @@ def test_the_count_lasts_ten_minutes_from_the_first_attempt(monkeypatch):
     assert _attempts(1, limit=2) == [True]
     clock[0] = start + 600
     assert _attempts(2, limit=2) == [False, False]
+
+
+def test_a_count_started_again_after_expiring_lasts_ten_minutes(settings, monkeypatch):
+    import time
+
+    from tests.registration.odd_caches import ForgetsOnceCache
+
+    settings.CACHES = {"default": {"BACKEND": "tests.registration.odd_caches.ForgetsOnceCache"}}
+    monkeypatch.setattr(ForgetsOnceCache, "forgot", False)
+    start = time.time()
+    clock = [start]
+    monkeypatch.setattr(time, "time", lambda: clock[0])  # the cache's clock
+    assert _attempts(3, limit=2) == [False, False, True]
+    clock[0] = start + 599
+    assert _attempts(1, limit=2) == [True]
+    clock[0] = start + 600
+    assert _attempts(1, limit=2) == [False]

@@ -18,7 +18,7 @@ from reports import services, tasks
 from reports.models import BUILD_TOO_LONG, ReportBuild
 from reports.pdf import RenderedPDF
 from reports.services import builds
-from tests.factories import EventFactory, ReportBuildFactory
+from tests.factories import EventFactory, ReportBuildFactory, ReportFactory
 
 
 @pytest.mark.django_db
@@ -366,8 +366,10 @@ def test_sweeper_requeues_queued_builds_older_than_the_limit_only(
     limit = now - dt.timedelta(seconds=settings.REPORT_BUILD_REQUEUE_SECONDS)
     forgotten = ReportBuildFactory()
     recent = ReportBuildFactory()
+    finished = ReportBuildFactory(status=ReportBuild.Status.SUCCEEDED, attempts=1)
     ReportBuild.objects.filter(pk=forgotten.pk).update(created_at=limit - TICK)
     ReportBuild.objects.filter(pk=recent.pk).update(created_at=limit)
+    ReportBuild.objects.filter(pk=finished.pk).update(created_at=limit - dt.timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=True):
         assert services.report_builds_sweep(now=now) == {"failed": 0, "retried": 0, "requeued": 1}
     forgotten.refresh_from_db()
@@ -399,3 +401,28 @@ def test_a_leftover_of_the_same_attempt_is_replaced_not_kept_beside(monkeypatch)
         if name.startswith(f"report-{build.pk}-")
     )
     assert mine == [f"report-{build.pk}-en-a1-page1.png", f"report-{build.pk}-en-a1.pdf"]
+
+
+@pytest.mark.django_db
+def test_sweeping_while_the_broker_is_down_leaves_the_builds_for_the_next_round(
+    broker_down, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    forgotten = ReportBuildFactory()
+    ReportBuild.objects.filter(pk=forgotten.pk).update(created_at=now - dt.timedelta(hours=1))
+    long_ago = now - dt.timedelta(hours=1)
+    lost = _running(started_at=long_ago, heartbeat_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):  # queueing fails, and is logged
+        assert services.report_builds_sweep(now=now) == {"failed": 0, "retried": 1, "requeued": 1}
+    assert _state(forgotten)[:2] == ("queued", 0)
+    assert _state(lost)[:2] == ("queued", 1)
+
+
+@pytest.mark.django_db
+def test_requesting_a_build_while_the_broker_is_down_keeps_it_queued(
+    broker_down, django_capture_on_commit_callbacks
+):
+    report = ReportFactory(title_en="Water")
+    with django_capture_on_commit_callbacks(execute=True):  # queueing fails, and is logged
+        build = services.report_build_request(report=report, language="en")
+    assert _state(build)[:2] == ("queued", 0)

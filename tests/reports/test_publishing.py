@@ -321,3 +321,16 @@ def test_sweeper_mails_what_is_still_due_and_nothing_else(settings):
     assert (retry.attempts, retry.sent_at is not None) == (3, True)
     assert (spent.attempts, spent.sent_at) == (services.SHARE_MAIL_MAX_ATTEMPTS, None)
     assert services.report_builds_sweep_share_emails() == 0
+
+
+def test_publishing_with_email_while_the_broker_is_down_leaves_the_mailing_due(
+    broker_down, django_capture_on_commit_callbacks
+):
+    build = _succeeded()
+    build.report.distribution_list = "ministry@example.org"
+    build.report.save()
+    with django_capture_on_commit_callbacks(execute=True):  # queueing fails, and is logged
+        published = services.report_build_publish(build=build, email=True)
+    assert published.share_token
+    assert _publication(build)[3:] == (True, None)  # due: the sweeper mails it later
+    assert mail.outbox == []
