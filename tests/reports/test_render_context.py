@@ -284,3 +284,28 @@ def test_render_reports_its_progress_and_the_texts_that_fell_back():
     assert rendered.content[:5] == b"%PDF-"
     assert rendered.pages >= 1
     assert fallbacks == ["titre", "contexte"]  # named in the build's language
+
+
+def test_the_context_carries_the_event_its_series_and_the_statistics_asked_for():
+    report = ReportFactory(title_en="Water", region_countries=["NE", "ML", "TD"])
+    RegistrationFactory(event=report.event, country="NE")
+    RegistrationFactory(event=report.event, country="EG")
+    context = _context(report)
+    assert (context["event"], context["series"]) == (report.event, report.event.series)
+    statistics = context["statistics"]
+    assert (statistics.approved, statistics.countries_total) == (2, 2)
+    assert (statistics.region_countries_total, statistics.region_countries_present) == (3, 1)
+
+
+def test_charts_in_french_are_titled_and_labelled_in_french():
+    report = ReportFactory(title_en="Water", title_fr="Eau")
+    _countries(report, 16)
+    charts = _context(report, "fr")["charts"]
+    assert charts["country"].title == "Les 15 pays qui comptent le plus de participants"
+    assert charts["category"].title == "Participants par catégorie"
+    assert [bar.label for bar in charts["category"].bars] == [
+        "Gouvernement national (ministère, agence)"
+    ]
+    assert charts["country"].bars[0].label == "Niger"
+    niger = charts["country"].bars[0]  # 17 of the 152 participants
+    assert (niger.share, niger.share_text) == (11.2, "11\u00a0%")
