@@ -14,6 +14,21 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
+def pytest_sessionstart(session):
+    """Forget the content types cached by an earlier session of the same process.
+
+    mutmut runs several sessions in one process, each on a test database of its own (kept with
+    ``--reuse-db``): ids cached from the previous database would be written into this one's
+    admin log and fail its foreign key.
+    """
+    from django.apps import apps
+
+    if apps.ready:
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Under `make mutation`, a mutant's quickest tests run first.
