@@ -62,6 +62,23 @@ def redis_reachable(url: str) -> bool:
         return False
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _media_of_this_session(tmp_path_factory):
+    """Under `make mutation`, each session stores its files in a folder of its own.
+
+    mutmut keeps VAR_DIR from one session to the next (for the test database), and the ids and
+    slugs that name the stored reports start again in each session's database: without this, a
+    session would find another's files where it expects only its own.
+    """
+    if "MUTANT_UNDER_TEST" not in os.environ:
+        yield
+        return
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _required_services(request):
     if request.node.get_closest_marker("postgres"):
