@@ -334,3 +334,19 @@ def test_publishing_with_email_while_the_broker_is_down_leaves_the_mailing_due(
     assert published.share_token
     assert _publication(build)[3:] == (True, None)  # due: the sweeper mails it later
     assert mail.outbox == []
+
+
+def test_mailing_again_sends_only_to_the_addresses_added_since():
+    build = _due(_succeeded(), "a@example.org\nb@example.org")
+    assert services.report_build_send_share_email(build_id=build.pk) == 2
+    build.report.distribution_list = "a@example.org\nb@example.org\nc@example.org"
+    build.report.save()
+    ReportBuild.objects.filter(pk=build.pk).update(share_email_due=True)
+    assert services.report_build_send_share_email(build_id=build.pk) == 1
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "a@example.org",
+        "b@example.org",
+        "c@example.org",
+    ]
+    assert ShareMail.objects.filter(build=build).count() == 3
+    assert ReportBuild.objects.get(pk=build.pk).share_email_due is False
