@@ -59,3 +59,18 @@ def test_mark_draft_changes_its_report_only_and_once():
     assert _status(other) == kept
     assert services.report_mark_draft(report=report) is False
     assert _status(report) == (Report.Status.DRAFT, None)
+
+
+def test_marking_refreshes_the_status_only_and_keeps_the_callers_other_edits():
+    report = ReportFactory(title_en="Water")
+    report.title_en = "Water and migration (being edited)"
+    services.report_mark_final(report=report)
+    assert (report.status, report.title_en) == (
+        Report.Status.FINAL,
+        "Water and migration (being edited)",
+    )
+    services.report_mark_draft(report=report)
+    assert (report.status, report.title_en) == (
+        Report.Status.DRAFT,
+        "Water and migration (being edited)",
+    )
