@@ -428,3 +428,16 @@ def test_a_replaced_nominee_signing_up_themselves_takes_a_public_seat_not_the_de
     assert (first.status, first.delegation_id) == (Status.APPROVED, None)
     assert _kinds(first) == ["nominated", "cancelled", "approved"]
     assert selectors.delegation_seats_used(delegation=delegation) == 1
+
+
+def test_a_nominee_is_refused_the_seats_other_delegations_still_hold():
+    event = EventFactory(admission=Event.Admission.MIXED, capacity=4)
+    DelegationFactory(event=event, country="ML", quota=2)
+    chad = DelegationFactory(event=event, country="TD", quota=2)
+    # The organiser lowers the capacity after inviting: Mali still holds its two seats.
+    Event.objects.filter(pk=event.pk).update(capacity=3)
+    assert nominate(chad, 1).status == Status.APPROVED
+    with pytest.raises(services.DelegationError) as refused:
+        nominate(chad, 2)
+    assert refused.value.code == "full"
+    assert chad.nominees.count() == 1

@@ -133,3 +133,45 @@ def test_the_last_attempt_is_sent_and_none_after_it():
     spent.refresh_from_db()
     assert (spent.attempts, spent.sent_at) == (services.MAX_ATTEMPTS, None)
     assert services.MAX_ATTEMPTS == 8
+
+
+class TakenOverBackend(LocmemBackend):
+    """A send so slow that the lease runs out: another worker claims the row meanwhile, then
+    this attempt fails (or, with ``SENT``, the other worker has already sent it)."""
+
+    SENT = False
+
+    def send_messages(self, messages):
+        row = OutgoingMail.objects.get(registration__email=messages[0].to[0])
+        if TakenOverBackend.SENT:
+            OutgoingMail.objects.filter(pk=row.pk).update(
+                sent_at=timezone.now() - dt.timedelta(minutes=1), claimed_until=None
+            )
+            return super().send_messages(messages)
+        OutgoingMail.objects.filter(pk=row.pk).update(
+            claimed_until=timezone.now() + dt.timedelta(minutes=10), attempts=row.attempts + 1
+        )
+        raise ConnectionResetError("connection reset by peer")
+
+
+@pytest.mark.django_db
+def test_an_attempt_that_lost_its_lease_leaves_the_next_attempts_claim(settings, monkeypatch):
+    settings.EMAIL_BACKEND = "tests.registration.test_outbox_lease.TakenOverBackend"
+    monkeypatch.setattr(TakenOverBackend, "SENT", False)
+    row = services.mail_queue(registration=RegistrationFactory(), kind=Kind.APPROVED)
+    with pytest.raises(ConnectionResetError):
+        services.mail_send(mail_id=row.pk)
+    row.refresh_from_db()
+    assert (row.attempts, row.last_error, row.sent_at) == (2, "", None)
+    assert row.claimed_until > timezone.now() + dt.timedelta(minutes=9)
+
+
+@pytest.mark.django_db
+def test_an_attempt_that_lost_its_lease_keeps_the_time_the_other_one_sent_it(settings, monkeypatch):
+    settings.EMAIL_BACKEND = "tests.registration.test_outbox_lease.TakenOverBackend"
+    monkeypatch.setattr(TakenOverBackend, "SENT", True)
+    row = services.mail_queue(registration=RegistrationFactory(), kind=Kind.APPROVED)
+    before = timezone.now()
+    services.mail_send(mail_id=row.pk)
+    row.refresh_from_db()
+    assert row.sent_at < before - dt.timedelta(seconds=30)

@@ -166,12 +166,13 @@ def test_mailing_a_build_not_due_or_revoked_sends_nothing():
 
 def test_mailing_a_build_without_its_report_uses_the_events_report():
     event = EventFactory(title="Water webinar")
-    ReportFactory(event=event, distribution_list="ministry@example.org", title_en="")
+    ReportFactory(event=event, distribution_list="ministry@example.org", title_en="Water report")
     build = _due(ReportBuildFactory(event=event, report=None, status=Status.SUCCEEDED), "")
     assert services.report_build_send_share_email(build_id=build.pk) == 1
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["ministry@example.org"], "Report: Water webinar")
+        (["ministry@example.org"], "Report: Water report")
     ]
+    assert "The report \u201cWater report\u201d is available:" in mail.outbox[0].body
 
 
 def _share_mail(build: ReportBuild, address: str, **fields) -> ShareMail:
@@ -350,3 +351,52 @@ def test_mailing_again_sends_only_to_the_addresses_added_since():
     ]
     assert ShareMail.objects.filter(build=build).count() == 3
     assert ReportBuild.objects.get(pk=build.pk).share_email_due is False
+
+
+def test_two_organisers_publishing_at_once_keep_the_first_link():
+    first_user, second_user = UserFactory(), UserFactory()
+    build = _succeeded()
+    stale = ReportBuild.objects.get(pk=build.pk)  # the other organiser's page, still unpublished
+    published = services.report_build_publish(build=build, user=first_user)
+    again = services.report_build_publish(build=stale, user=second_user)
+    assert (again.share_token, again.published_by_id) == (published.share_token, first_user.pk)
+    assert again.published_at == published.published_at
+
+
+class TakenOverBackend(LocmemBackend):
+    """A send so slow that the lease runs out: another worker claims the row meanwhile, then
+    this attempt fails (or, with ``SENT``, the other worker has already sent it)."""
+
+    SENT = False
+
+    def send_messages(self, messages):
+        row = ShareMail.objects.get(address=messages[0].to[0])
+        later = timezone.now() + dt.timedelta(minutes=10)
+        if TakenOverBackend.SENT:
+            ShareMail.objects.filter(pk=row.pk).update(
+                sent_at=timezone.now() - dt.timedelta(minutes=1), claimed_until=None
+            )
+            return super().send_messages(messages)
+        ShareMail.objects.filter(pk=row.pk).update(claimed_until=later, attempts=row.attempts + 1)
+        raise ConnectionResetError("connection reset by peer")
+
+
+def test_an_attempt_that_lost_its_lease_leaves_the_next_attempts_claim(settings, monkeypatch):
+    settings.EMAIL_BACKEND = "tests.reports.test_publishing.TakenOverBackend"
+    monkeypatch.setattr(TakenOverBackend, "SENT", False)
+    row = _share_mail(_published(_succeeded()), "a@example.org")
+    with pytest.raises(ConnectionResetError):
+        services.share_mail_send(mail_id=row.pk)
+    row.refresh_from_db()
+    assert (row.attempts, row.last_error, row.sent_at) == (2, "", None)
+    assert row.claimed_until > timezone.now() + dt.timedelta(minutes=9)
+
+
+def test_an_attempt_that_lost_its_lease_keeps_the_time_the_other_one_sent_it(settings, monkeypatch):
+    settings.EMAIL_BACKEND = "tests.reports.test_publishing.TakenOverBackend"
+    monkeypatch.setattr(TakenOverBackend, "SENT", True)
+    row = _share_mail(_published(_succeeded()), "a@example.org")
+    before = timezone.now()
+    services.share_mail_send(mail_id=row.pk)
+    row.refresh_from_db()
+    assert row.sent_at < before - dt.timedelta(seconds=30)
