@@ -13,6 +13,7 @@ from delegations.models import Delegation
 from registration import services as registration_services
 from registration.models import OutgoingMail, Registration
 from registration.selectors import event_seats_left
+from registration.services.common import event_seats_held
 from tests.factories import DelegationFactory, EventFactory, RegistrationFactory
 from webinar.models import Event
 
@@ -441,3 +442,15 @@ def test_a_nominee_is_refused_the_seats_other_delegations_still_hold():
         nominate(chad, 2)
     assert refused.value.code == "full"
     assert chad.nominees.count() == 1
+
+
+def test_seats_are_held_for_a_delegation_until_its_deadline():
+    event = EventFactory(admission=Event.Admission.MIXED, capacity=10)
+    delegation = DelegationFactory(event=event, quota=3)
+    nominate(delegation, 1)
+    deadline = delegation.nomination_deadline
+    before = deadline - dt.timedelta(minutes=1)
+    after = deadline + dt.timedelta(minutes=1)
+    assert registration_services.event_seats_taken(event=event) == 1
+    assert event_seats_held(event=event, now=before) == 2
+    assert event_seats_held(event=event, now=after) == 0
