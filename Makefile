@@ -29,7 +29,8 @@ test: install
 bench: install
 	@bash scripts/bench.sh
 
-# Mutation testing of the registration rules (about an hour on two cores; not part of `make test`).
+# Mutation testing of the registration and report rules (not part of `make test`; with one child,
+# `bash scripts/mutation.sh --max-children 1`, well over an hour on a busy two-core machine).
 mutation: install
 	@bash scripts/mutation.sh
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `make mutation`: mutation testing of the registration rules (registration/services/) with
-# mutmut, then the score against the equivalent mutants we accept.
-# Not part of `make test`: a full run takes about an hour on two cores.
+# `make mutation`: mutation testing of the registration and report rules (registration/services/,
+# reports/services/) with mutmut, then the score against the equivalent mutants we accept.
+# Not part of `make test`: a full run of the ~2,300 mutants takes well over an hour.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE=tests.settings

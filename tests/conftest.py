@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -10,6 +12,39 @@ from webinar import roles
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def pytest_sessionstart(session):
+    """Forget the content types cached by an earlier session of the same process.
+
+    mutmut runs several sessions in one process, each on a test database of its own (kept with
+    ``--reuse-db``): ids cached from the previous database would be written into this one's
+    admin log and fail its foreign key.
+    """
+    from django.apps import apps
+
+    if apps.ready:
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Under `make mutation`, a mutant's quickest tests run first.
+
+    mutmut stops at the first failing test (``-x``), so a mutant caught by a test of a few
+    milliseconds is not also put through the PDF renders. The durations are those mutmut
+    measured (``mutants/mutmut-stats.json``). pytest-django's own ordering (transactional
+    tests last) is applied after this one and keeps it within each group.
+    """
+    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+        return
+    stats = Path("mutmut-stats.json")
+    if not stats.exists():
+        return
+    durations = json.loads(stats.read_text()).get("duration_by_test", {})
+    items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
 
 
 def _missing_service(reason: str) -> None:
@@ -25,6 +60,23 @@ def redis_reachable(url: str) -> bool:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
     except redis.RedisError:
         return False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_of_this_session(tmp_path_factory):
+    """Under `make mutation`, each session stores its files in a folder of its own.
+
+    mutmut keeps VAR_DIR from one session to the next (for the test database), and the ids and
+    slugs that name the stored reports start again in each session's database: without this, a
+    session would find another's files where it expects only its own.
+    """
+    if "MUTANT_UNDER_TEST" not in os.environ:
+        yield
+        return
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +107,39 @@ def unused_port() -> int:
     from tests.utils import free_port
 
     return free_port()
+
+
+@pytest.fixture
+def broker_down(unused_port):
+    """Celery pointed at a Redis port that refuses connections, as in an outage."""
+    from django.conf import settings
+
+    from webinar.celery import app
+
+    keys = ("task_always_eager", "broker_url", "broker_write_url", "broker_transport_options")
+    saved = {key: app.conf.get(key) for key in keys}
+    down = f"redis://127.0.0.1:{unused_port}/0"
+    app.conf.update(
+        task_always_eager=False,
+        broker_url=down,
+        # Celery prefers the CELERY_BROKER_URL environment variable to broker_url (CI sets it to
+        # a Redis that works): the write URL is what publishing uses, and it wins over both.
+        broker_write_url=down,
+        broker_transport_options=settings.REDIS_BROKER_TRANSPORT_OPTIONS,
+    )
+    _forget_broker_connections()
+    yield
+    app.conf.update(saved)
+    _forget_broker_connections()
+
+
+def _forget_broker_connections() -> None:
+    """The next message opens a connection to the configured broker (the producer pool keeps
+    its own: resetting the connection pool alone would publish to the previous broker)."""
+    from webinar.celery import app
+
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from delegations.models import Delegation
 from registration import services as registration_services
 from registration.models import OutgoingMail, Registration
 from registration.selectors import event_seats_left
+from registration.services.common import event_seats_held
 from tests.factories import DelegationFactory, EventFactory, RegistrationFactory
 from webinar.models import Event
 
@@ -362,3 +363,94 @@ def test_focal_point_mails_render_in_their_language_unescaped(settings, kind, la
     assert deadline[language] in message.body
     greeting = {"en": "Dear", "fr": "Bonjour", "ar": "،"}
     assert greeting[language] in message.body
+
+
+def test_nominee_of_an_open_event_gets_no_seat_beyond_capacity():
+    """On an open event no seat is held for delegations: a nominee needs a free seat too."""
+    event = EventFactory(admission=Event.Admission.OPEN, capacity=2)
+    delegation = DelegationFactory(event=event, quota=3)
+    sign_up(event, "public@example.org")
+    assert nominate(delegation, 1).status == Status.APPROVED
+    with pytest.raises(services.DelegationError) as refused:
+        nominate(delegation, 2)
+    assert (refused.value.code, str(refused.value.message)) == (
+        "full",
+        "Sorry, this event is full.",
+    )
+    assert event.registrations.count() == 2
+
+
+def _replaced(delegation):
+    first = nominate(delegation, 1)
+    services.delegation_replace(
+        delegation=delegation,
+        registration=first,
+        email="replacement@example.org",
+        first_name="New",
+        last_name="Person",
+    )
+    first.refresh_from_db()
+    assert first.status == Status.CANCELLED
+    return first
+
+
+def _kinds(registration):
+    return list(registration.mails.order_by("pk").values_list("kind", flat=True))
+
+
+def test_a_replaced_nominee_named_again_is_the_same_row_on_the_quota_once_more():
+    event = EventFactory(admission=Event.Admission.MIXED, capacity=10)
+    delegation = DelegationFactory(event=event, quota=3)
+    first = _replaced(delegation)
+    again = nominate(delegation, 1)
+    assert again.pk == first.pk
+    first.refresh_from_db()
+    assert (first.status, first.delegation_id) == (Status.APPROVED, delegation.pk)
+    assert _kinds(first) == ["nominated", "cancelled", "nominated"]
+    assert selectors.delegation_seats_used(delegation=delegation) == 2
+
+
+def test_a_replaced_nominee_named_again_under_manual_approval_waits_for_it():
+    event = EventFactory(
+        admission=Event.Admission.MIXED, capacity=10, approval_mode=Event.ApprovalMode.MANUAL
+    )
+    delegation = DelegationFactory(event=event, quota=3)
+    _replaced(delegation)
+    assert nominate(delegation, 1).status == Status.PENDING
+
+
+def test_a_replaced_nominee_signing_up_themselves_takes_a_public_seat_not_the_delegations():
+    event = EventFactory(admission=Event.Admission.MIXED, capacity=10)
+    delegation = DelegationFactory(event=event, quota=3)
+    first = _replaced(delegation)
+    again = sign_up(event, first.email.upper())
+    assert again.pk == first.pk
+    first.refresh_from_db()
+    assert (first.status, first.delegation_id) == (Status.APPROVED, None)
+    assert _kinds(first) == ["nominated", "cancelled", "approved"]
+    assert selectors.delegation_seats_used(delegation=delegation) == 1
+
+
+def test_a_nominee_is_refused_the_seats_other_delegations_still_hold():
+    event = EventFactory(admission=Event.Admission.MIXED, capacity=4)
+    DelegationFactory(event=event, country="ML", quota=2)
+    chad = DelegationFactory(event=event, country="TD", quota=2)
+    # The organiser lowers the capacity after inviting: Mali still holds its two seats.
+    Event.objects.filter(pk=event.pk).update(capacity=3)
+    assert nominate(chad, 1).status == Status.APPROVED
+    with pytest.raises(services.DelegationError) as refused:
+        nominate(chad, 2)
+    assert refused.value.code == "full"
+    assert chad.nominees.count() == 1
+
+
+def test_seats_are_held_for_a_delegation_until_its_deadline():
+    event = EventFactory(admission=Event.Admission.MIXED, capacity=10)
+    delegation = DelegationFactory(event=event, quota=3)
+    nominate(delegation, 1)
+    deadline = delegation.nomination_deadline
+    before = deadline - dt.timedelta(minutes=1)
+    after = deadline + dt.timedelta(minutes=1)
+    assert registration_services.event_seats_taken(event=event) == 1
+    assert event_seats_held(event=event, now=before) == 2
+    assert event_seats_held(event=event, now=after) == 0

@@ -6,3 +6,10 @@ class FailingBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         raise ConnectionRefusedError("SMTP server down")
+
+
+class LongFailingBackend(BaseEmailBackend):
+    """An SMTP server whose refusal is longer than the column that keeps the last error."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("SMTP server down: " + "x" * 600)

@@ -107,13 +107,103 @@ def test_apply_is_all_or_nothing(event, bystander):
     assert (AttendanceImport.objects.count(), AttendanceRecord.objects.count()) == (0, 0)
 
 
+def test_one_registrant_on_several_rows_of_a_report_is_one_record(event, bystander):
+    """Two devices, or a dropped connection: the rows of one person add up."""
+    registration = RegistrationFactory(event=event)
+    applied = _apply(
+        event,
+        [
+            services.PersonTime(registration.pk, ((_at(0), _at(40)),), 5, "name"),
+            services.PersonTime(registration.pk, ((_at(30), _at(60)),), 3, "email"),
+            services.PersonTime(registration.pk, ((_at(90), _at(100)),), 2, "name"),
+        ],
+    )
+    assert applied.people == 1
+    record = AttendanceRecord.objects.get()
+    assert (record.registration_id, record.untimed_minutes, record.matched_by) == (
+        registration.pk,
+        10,
+        "email",  # one row matched by address is enough
+    )
+    assert record.intervals == [[_at(0), _at(40)], [_at(30), _at(60)], [_at(90), _at(100)]]
+    # 0-60 and 90-100 (the overlap counted once), plus 10 minutes without times.
+    assert _state(registration, bystander) == [(True, 80), (True, 33)]
+
+
+def test_matched_by_name_only_is_recorded_so(event):
+    registration = RegistrationFactory(event=event)
+    _apply(
+        event,
+        [
+            services.PersonTime(registration.pk, ((_at(0), _at(10)),), 0, "name"),
+            services.PersonTime(registration.pk, ((_at(20), _at(30)),), 0, "name"),
+        ],
+    )
+    assert AttendanceRecord.objects.get().matched_by == "name"
+
+
+def test_recording_attendance_takes_as_many_queries_for_six_registrants_as_for_two(event):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(count, sha):
+        people = [
+            services.PersonTime(r.pk, ((_at(0), _at(30)),), 0)
+            for r in RegistrationFactory.create_batch(count, event=event)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            _apply(event, people, sha=sha)
+        return len(captured.captured_queries)
+
+    queries(1, "c" * 64)  # the first import: every registrant of the event is read
+    assert queries(6, "e" * 64) == queries(2, "d" * 64)
+
+
 def test_the_same_file_cannot_be_applied_twice(event):
     registration = RegistrationFactory(event=event)
     person = services.PersonTime(registration.pk, ((_at(0), _at(50)),), 0)
     _apply(event, [person])
-    with pytest.raises(services.AttendanceApplyError):
+    with pytest.raises(services.AttendanceApplyError) as refused:
         _apply(event, [person])
+    assert str(refused.value) == "This file has already been imported for this event."
     assert AttendanceRecord.objects.count() == 1
+
+
+def test_the_import_is_kept_with_its_file_name_cut_to_the_column(event):
+    registration = RegistrationFactory(event=event)
+    applied = services.event_apply_attendance(
+        event=event,
+        people=[services.PersonTime(registration.pk, ((_at(0), _at(50)),), 0)],
+        file_name="n" * 300 + ".csv",
+        file_sha256="f" * 64,
+        layout="zoom-meeting",
+    )
+    kept = AttendanceImport.objects.get(event=event)
+    assert applied.attendance_import == kept
+    assert (kept.file_name, kept.file_sha256, kept.layout) == ("n" * 255, "f" * 64, "zoom-meeting")
+
+
+def test_a_later_import_leaves_unlisted_registrants_as_they_were_set(event):
+    listed, corrected = RegistrationFactory.create_batch(2, event=event)
+    _apply(event, [services.PersonTime(listed.pk, ((_at(0), _at(30)),), 0)])
+    # The organiser records by hand that the other one attended (on the phone, say).
+    Registration.objects.filter(pk=corrected.pk).update(attended=True, minutes_attended=45)
+    _apply(event, [services.PersonTime(listed.pk, ((_at(60), _at(90)),), 0)], sha="b" * 64)
+    assert _state(listed, corrected) == [(True, 60), (True, 45)]
+
+
+@pytest.mark.parametrize(("seconds", "minutes"), [(29, 0), (30, 1), (89, 1), (90, 2)])
+def test_minutes_are_rounded_half_up(seconds, minutes):
+    assert (
+        services.attendance_minutes(intervals=[(0, seconds)], untimed_minutes=0, cap_minutes=180)
+        == minutes
+    )
+
+
+def test_separate_intervals_add_up_and_overlaps_count_once():
+    intervals = [(240, 300), (0, 60), (120, 180), (150, 170)]
+    assert services.attendance_minutes(intervals=intervals, untimed_minutes=0, cap_minutes=180) == 3
+    assert services.attendance_minutes(intervals=[], untimed_minutes=2.5, cap_minutes=180) == 3
 
 
 def test_clear_forgets_the_imports_of_one_event_only(event, bystander):
@@ -331,9 +421,18 @@ def test_attendance_plan_token_round_trips_and_refuses_altered_or_old_ones():
     with pytest.raises(services.AttendancePlanExpired) as altered:
         services.attendance_plan_read(token=token[:-2] + "xx")
     assert str(altered.value) == "The preview has expired; upload the file again."
-    with pytest.raises(services.AttendancePlanExpired):
+    with pytest.raises(services.AttendancePlanExpired) as outdated:
         # A plan of an older layout (no rows) is refused like an expired one.
         services.attendance_plan_read(token=services.attendance_plan_sign(payload={"event": 7}))
+    assert str(outdated.value) == "The preview has expired; upload the file again."
+
+
+def test_attendance_plan_token_is_compressed_for_the_confirmation_form():
+    rows = [[n, "e-mail"] for n in range(2000)]
+    token = services.attendance_plan_sign(payload={"event": 7, "rows": rows})
+    # A report of 2,000 rows goes back in one hidden field: its repeated parts are packed.
+    assert len(token) < len(str(rows)) / 3
+    assert services.attendance_plan_read(token=token)["rows"] == rows
 
 
 def test_attendance_plan_token_expires_after_an_hour(monkeypatch):

@@ -13,7 +13,6 @@ from registration import services
 from registration.models import OutgoingMail
 from registration.services.outbox import WAKE_KEY, outbox_wake
 from tests.factories import EventFactory, RegistrationFactory
-from tests.registration.test_outbox import broker_down  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +114,7 @@ def test_a_commit_while_a_dispatch_is_queued_queues_nothing_more(
     assert [m.to for m in mail.outbox] == [["burst@example.org"], ["next@example.org"]]
 
 
-def test_a_wake_the_broker_refuses_leaves_no_flag_behind(shared_wake, broker_down):  # noqa: F811
+def test_a_wake_the_broker_refuses_leaves_no_flag_behind(shared_wake, broker_down):
     with pytest.raises(Exception):  # noqa: B017 (kombu's own connection error)
         outbox_wake()
     assert cache.get(WAKE_KEY) is None

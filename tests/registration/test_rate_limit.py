@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
+from registration import services
 from registration.models import Registration
 from tests.factories import EventFactory
 from tests.registration.test_views import VALID
@@ -61,3 +62,74 @@ def test_the_limit_counts_in_redis_per_address(settings, redis_url):
         caches["default"].clear()
     assert answers == [False, False, False, True]
     assert neighbour is False
+
+
+def _attempts(n, *, scope="registration:attempts", address="192.0.2.1", limit=3):
+    return [
+        services.address_rate_limited(scope=scope, client_address=address, limit=limit)
+        for _ in range(n)
+    ]
+
+
+def test_the_attempt_after_the_limit_is_the_first_refused():
+    assert _attempts(5) == [False, False, False, True, True]
+
+
+def test_each_address_and_each_scope_has_its_own_count():
+    assert _attempts(3) == [False] * 3
+    assert _attempts(1, address="192.0.2.2") == [False]
+    assert _attempts(1, scope="certificates:verify") == [False]
+    assert _attempts(1) == [True]
+
+
+def test_signing_up_counts_against_the_registration_limit(settings):
+    settings.REGISTRATION_RATE_LIMIT = 2
+    limited = [services.signup_rate_limited(client_address="192.0.2.1") for _ in range(3)]
+    assert limited == [False, False, True]
+    assert _attempts(1, limit=3) == [True]  # the same count, under the same scope
+
+
+def test_a_cache_that_is_down_lets_every_attempt_through(settings, caplog):
+    settings.CACHES = {"default": {"BACKEND": "tests.registration.odd_caches.DownCache"}}
+    assert _attempts(5, limit=1) == [False] * 5
+    assert "registration:attempts rate limit off, the cache failed: ConnectionRefusedError" in (
+        caplog.text
+    )
+
+
+def test_a_count_that_expired_meanwhile_starts_again_at_one(settings):
+    settings.CACHES = {"default": {"BACKEND": "tests.registration.odd_caches.ForgetfulCache"}}
+    assert _attempts(3, limit=1) == [False, False, False]
+    from django.core.cache import cache
+
+    assert cache.get("registration:attempts:192.0.2.1") == 1
+
+
+def test_the_count_lasts_ten_minutes_from_the_first_attempt(monkeypatch):
+    import time
+
+    start = time.time()
+    clock = [start]
+    monkeypatch.setattr(time, "time", lambda: clock[0])  # the cache's clock
+    assert _attempts(3, limit=2) == [False, False, True]
+    clock[0] = start + 599
+    assert _attempts(1, limit=2) == [True]
+    clock[0] = start + 600
+    assert _attempts(2, limit=2) == [False, False]
+
+
+def test_a_count_started_again_after_expiring_lasts_ten_minutes(settings, monkeypatch):
+    import time
+
+    from tests.registration.odd_caches import ForgetsOnceCache
+
+    settings.CACHES = {"default": {"BACKEND": "tests.registration.odd_caches.ForgetsOnceCache"}}
+    monkeypatch.setattr(ForgetsOnceCache, "forgot", False)
+    start = time.time()
+    clock = [start]
+    monkeypatch.setattr(time, "time", lambda: clock[0])  # the cache's clock
+    assert _attempts(3, limit=2) == [False, False, True]
+    clock[0] = start + 599
+    assert _attempts(1, limit=2) == [True]
+    clock[0] = start + 600
+    assert _attempts(1, limit=2) == [False]

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 Status = Registration.Status
 Kind = OutgoingMail.Kind
+TICK = dt.timedelta(microseconds=1)
 
 MINIMAL = {
     "email": "amina@example.org",
@@ -412,3 +413,215 @@ def test_revoke_links_counts_each_row_and_spares_the_others():
     revoked = services.registrations_revoke_links(registration_ids=[r.pk for r in chosen])
     assert sorted(revoked) == sorted(r.pk for r in chosen)
     assert Registration.objects.get(pk=spared.pk).access_key == key
+
+
+# --- registering again after cancelling ---------------------------------------------------
+
+
+def test_reactivate_once_registration_closed_refused_with_its_message():
+    event = EventFactory(registration_closes_at=timezone.now() - dt.timedelta(minutes=1))
+    registration = RegistrationFactory(event=event, status=Status.CANCELLED)
+    with pytest.raises(services.RegistrationError) as refused:
+        services.registration_reactivate(registration=registration)
+    assert (refused.value.code, str(refused.value.message)) == (
+        "closed",
+        "Registration for this event is closed.",
+    )
+    assert Registration.objects.get(pk=registration.pk).status == Status.CANCELLED
+    assert _mails(registration) == []
+
+
+@pytest.mark.parametrize("current", [Status.APPROVED, Status.PENDING, Status.REJECTED])
+def test_reactivate_of_a_registration_not_cancelled_refused_with_its_message(current):
+    registration = RegistrationFactory(event=EventFactory(), status=current)
+    with pytest.raises(services.RegistrationError) as refused:
+        services.registration_reactivate(registration=registration)
+    assert (refused.value.code, str(refused.value.message)) == (
+        "not_cancelled",
+        "This registration is not cancelled.",
+    )
+    assert Registration.objects.get(pk=registration.pk).status == current
+    assert _mails(registration) == []
+
+
+def test_reactivate_of_an_anonymised_cancelled_registration_refused():
+    registration = RegistrationFactory(event=EventFactory(), status=Status.CANCELLED)
+    services.registrations_anonymise(queryset=Registration.objects.filter(pk=registration.pk))
+    with pytest.raises(services.RegistrationError) as refused:
+        services.registration_reactivate(registration=registration)
+    assert refused.value.code == "not_cancelled"
+    assert Registration.objects.get(pk=registration.pk).status == Status.CANCELLED
+
+
+def test_reactivate_takes_the_last_free_seat_else_the_waiting_list():
+    event = EventFactory(capacity=2)
+    RegistrationFactory(event=event, status=Status.APPROVED)
+    first = RegistrationFactory(event=event, status=Status.CANCELLED)
+    second = RegistrationFactory(event=event, status=Status.CANCELLED)
+    assert services.registration_reactivate(registration=first).status == Status.APPROVED
+    assert services.registration_reactivate(registration=second).status == Status.WAITLISTED
+    assert (_mails(first), _mails(second)) == ([Kind.APPROVED], [Kind.WAITLISTED])
+
+
+def test_anonymise_rewrites_the_admin_history_of_the_wiped_rows_only():
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    admin = UserFactory(is_staff=True)
+    event = EventFactory()
+    wiped = RegistrationFactory(event=event, first_name="Amina", last_name="Diallo")
+    kept = RegistrationFactory(event=event, first_name="Idrissa", last_name="Maiga")
+
+    def entry(model, pk, text):
+        return LogEntry.objects.create(
+            user=admin,
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=str(pk),
+            object_repr=text,
+            action_flag=CHANGE,
+        )
+
+    history = entry(Registration, wiped.pk, str(wiped))
+    other_row = entry(Registration, kept.pk, str(kept))
+    same_id_other_model = entry(Event, wiped.pk, "Webinar with the same id")
+    services.registrations_anonymise(queryset=Registration.objects.filter(pk=wiped.pk))
+    # Names wiped: an empty first and last name before the placeholder address.
+    assert LogEntry.objects.get(pk=history.pk).object_repr == f"  <anonymised-{wiped.pk}@invalid>"
+    assert LogEntry.objects.get(pk=other_row.pk).object_repr == (f"Idrissa Maiga <{kept.email}>")
+    assert LogEntry.objects.get(pk=same_id_other_model.pk).object_repr == (
+        "Webinar with the same id"
+    )
+
+
+# --- correcting one's details ---------------------------------------------------------------
+
+
+def test_update_details_keeps_consent_as_it_was_unless_given():
+    registration = RegistrationFactory(consent_processing=False)
+    services.registration_update_details(registration=registration, position="Director")
+    assert Registration.objects.get(pk=registration.pk).consent_processing is False
+    services.registration_update_details(registration=registration, consent_processing=True)
+    assert Registration.objects.get(pk=registration.pk).consent_processing is True
+    # Given once, it is not taken back here.
+    services.registration_update_details(registration=registration, consent_processing=False)
+    assert Registration.objects.get(pk=registration.pk).consent_processing is True
+
+
+def test_update_details_writes_only_the_details_not_a_status_changed_meanwhile():
+    registration = RegistrationFactory(status=Status.APPROVED, position="Officer")
+    # An organiser cancels the registration while the participant's page is open.
+    Registration.objects.filter(pk=registration.pk).update(status=Status.CANCELLED)
+    services.registration_update_details(registration=registration, position="Director")
+    row = Registration.objects.get(pk=registration.pk)
+    assert (row.status, row.position) == (Status.CANCELLED, "Director")
+
+
+def test_update_details_clears_an_answer_given_empty():
+    event = EventFactory()
+    question = QuestionFactory(event=event)
+    registration = services.register(event=event, answers={question: "Planning"}, **MINIMAL)
+    services.registration_update_details(registration=registration, answers={question: ""})
+    assert Answer.objects.get(registration=registration, question=question).value == ""
+
+
+def test_update_details_after_the_event_refused_with_its_message():
+    event = EventFactory(
+        starts_at=timezone.now() - dt.timedelta(days=2),
+        ends_at=timezone.now() - dt.timedelta(days=1),
+    )
+    with pytest.raises(services.RegistrationError) as refused:
+        services.registration_update_details(
+            registration=RegistrationFactory(event=event), position="Director"
+        )
+    assert str(refused.value.message) == str(services.EVENT_OVER_MESSAGE)
+    assert str(refused.value.message).startswith("This event is over:")
+
+
+# --- signing up with an address already registered -------------------------------------------
+
+
+def test_duplicate_sign_up_mails_the_owner_of_the_address_not_another_registrant():
+    event = EventFactory()
+    earlier = RegistrationFactory(event=event, email="first@example.org")
+    owner = services.register(event=event, **MINIMAL)
+    with pytest.raises(services.RegistrationError):
+        services.register(event=event, **{**MINIMAL, "email": "AMINA@example.org"})
+    assert _mails(owner) == [Kind.APPROVED, Kind.ALREADY_REGISTERED]
+    assert _mails(earlier) == []
+
+
+def test_duplicate_sign_up_mails_the_owner_again_after_an_hour_not_before():
+    event = EventFactory()
+    owner = services.register(event=event, **MINIMAL)
+    with pytest.raises(services.RegistrationError):
+        services.register(event=event, **MINIMAL)
+    reminder = owner.mails.get(kind=Kind.ALREADY_REGISTERED)
+    OutgoingMail.objects.filter(pk=reminder.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=59)
+    )
+    with pytest.raises(services.RegistrationError):
+        services.register(event=event, **MINIMAL)
+    assert owner.mails.filter(kind=Kind.ALREADY_REGISTERED).count() == 1
+    OutgoingMail.objects.filter(pk=reminder.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=61)
+    )
+    with pytest.raises(services.RegistrationError):
+        services.register(event=event, **MINIMAL)
+    assert owner.mails.filter(kind=Kind.ALREADY_REGISTERED).count() == 2
+
+
+def test_signing_up_with_an_anonymised_rows_address_mails_nobody():
+    event = EventFactory()
+    gone = RegistrationFactory(event=event)
+    services.registrations_anonymise(queryset=Registration.objects.filter(pk=gone.pk))
+    with pytest.raises(services.RegistrationError) as refused:
+        services.register(event=event, **{**MINIMAL, "email": f"anonymised-{gone.pk}@invalid"})
+    assert refused.value.code == "duplicate"
+    assert OutgoingMail.objects.count() == 0
+
+
+def test_cancel_after_the_event_refused_with_its_message_and_the_seat_kept():
+    event = EventFactory(
+        capacity=1,
+        starts_at=timezone.now() - dt.timedelta(days=2),
+        ends_at=timezone.now() - dt.timedelta(days=1),
+    )
+    seated = RegistrationFactory(event=event, status=Status.APPROVED)
+    waiting = RegistrationFactory(event=event, status=Status.WAITLISTED)
+    with pytest.raises(services.RegistrationError) as refused:
+        services.registration_cancel(registration=seated)
+    assert (refused.value.code, str(refused.value.message)) == (
+        "over",
+        str(services.EVENT_OVER_MESSAGE),
+    )
+    assert str(refused.value.message).startswith("This event is over:")
+    assert [Registration.objects.get(pk=r.pk).status for r in (seated, waiting)] == [
+        Status.APPROVED,
+        Status.WAITLISTED,
+    ]
+
+
+def test_register_on_an_invitation_only_event_refused_with_its_message():
+    event = EventFactory(admission=Event.Admission.INVITATION_ONLY)
+    with pytest.raises(services.RegistrationError) as refused:
+        services.register(event=event, **MINIMAL)
+    assert (refused.value.code, str(refused.value.message)) == (
+        "invitation_only",
+        "This event is by invitation only: participants are nominated by their delegations.",
+    )
+    assert Registration.objects.count() == 0
+
+
+def test_anonymise_expired_counts_from_the_given_day_and_keeps_the_last_day():
+    now = timezone.now() - dt.timedelta(days=1000)  # as if run on a day long ago
+    cutoff = now - dt.timedelta(days=365)
+    expired = EventFactory(starts_at=cutoff - dt.timedelta(hours=3), ends_at=cutoff - TICK)
+    last_day = EventFactory(starts_at=cutoff - dt.timedelta(hours=3), ends_at=cutoff)
+    later = EventFactory(starts_at=now - dt.timedelta(days=30))  # ended, within retention
+    rows = {event: RegistrationFactory(event=event) for event in (expired, last_day, later)}
+    assert services.events_anonymise_expired(retention_days=365, now=now) == 1
+    assert [Registration.objects.get(pk=rows[e].pk).anonymised_at is None for e in rows] == [
+        False,
+        True,
+        True,
+    ]

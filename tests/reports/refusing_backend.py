@@ -10,3 +10,10 @@ class RefusingOneAddressBackend(EmailBackend):
         if any(self.REFUSED in message.to for message in messages):
             raise ConnectionRefusedError(f"550 mailbox full: {self.REFUSED}")
         return super().send_messages(messages)
+
+
+class LongRefusalBackend(EmailBackend):
+    """A mail server whose refusal is longer than the column that keeps the last error."""
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("550 " + "e" * 600)

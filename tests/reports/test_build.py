@@ -268,3 +268,67 @@ def test_build_without_pdftoppm_succeeds_without_a_first_page(monkeypatch):
     result = services.report_build_run(build_id=build.pk)
     assert result.status == ReportBuild.Status.SUCCEEDED
     assert result.thumbnail.name == ""
+
+
+# --- requesting a build --------------------------------------------------------------------
+
+
+def test_request_by_event_makes_its_report_and_records_who_asked(
+    organiser, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reports.pdf import RenderedPDF
+
+    monkeypatch.setattr(
+        builds,
+        "report_render",
+        lambda **kwargs: (RenderedPDF(content=b"%PDF-1.7 requested", pages=1), []),
+    )
+    event = EventFactory(description="Rivers.")
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        build = services.report_build_request(event=event, language="en", requested_by=organiser)
+    build.refresh_from_db()
+    assert (build.event_id, build.report.event_id, build.report.background_en) == (
+        event.pk,
+        event.pk,
+        "Rivers.",
+    )
+    assert (build.language, build.requested_by, build.allow_fallback, build.status) == (
+        "en",
+        organiser,
+        False,
+        ReportBuild.Status.QUEUED,
+    )
+    for callback in after_commit:  # the commit: the worker builds it (tasks are eager here)
+        callback()
+    build.refresh_from_db()
+    assert (build.status, build.attempts) == (ReportBuild.Status.SUCCEEDED, 1)
+
+
+def test_request_needs_an_event_or_a_report():
+    with pytest.raises(ValueError, match=r"^report_build_request needs an event or a report$"):
+        services.report_build_request(language="en")
+    assert ReportBuild.objects.count() == 0
+
+
+def test_request_with_fallback_is_recorded_so_and_skips_the_check():
+    report = ReportFactory(title_en="Report", title_fr="")
+    build = services.report_build_request(report=report, language="fr", allow_fallback=True)
+    build.refresh_from_db()
+    assert (build.report_id, build.event_id, build.allow_fallback) == (
+        report.pk,
+        report.event_id,
+        True,
+    )
+    services.report_build_check(report=report, language="fr", allow_fallback=True)
+    with pytest.raises(services.MissingTranslations) as refused:
+        services.report_build_check(report=report, language="fr", allow_fallback=False)
+    assert refused.value.missing == ["Report: title (fr)"]
+    assert str(refused.value) == "1 texts are not translated: Report: title (fr)"
+
+
+def test_missing_translations_are_named_ten_at_most_in_the_message():
+    missing = [f"Finding F{n}: text (ar)" for n in range(1, 13)]
+    error = services.MissingTranslations(missing)
+    assert error.missing == missing
+    assert str(error) == "12 texts are not translated: " + "; ".join(missing[:10])
+    assert "Finding F11" not in str(error)

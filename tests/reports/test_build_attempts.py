@@ -3,19 +3,22 @@ recorded as a plain reason, shown in the reader's language."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import time
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.storage import default_storage
-from django.db import DatabaseError
+from django.db import DatabaseError, OperationalError
 from django.urls import reverse
+from django.utils import timezone
 
 from reports import services, tasks
 from reports.models import BUILD_TOO_LONG, ReportBuild
 from reports.pdf import RenderedPDF
 from reports.services import builds
-from tests.factories import EventFactory, ReportBuildFactory
+from tests.factories import EventFactory, ReportBuildFactory, ReportFactory
 
 
 @pytest.mark.django_db
@@ -103,3 +106,323 @@ def test_time_limit_is_recorded_as_the_plain_reason_in_the_readers_language(
     assert "SoftTimeLimitExceeded" not in page
     payload = client.get(url + "?format=json", HTTP_ACCEPT_LANGUAGE="ar").json()
     assert payload["error"] == "استغرق إعداد التقرير وقتًا أطول من اللازم."
+
+
+# --- claiming, finishing and failing: each build on its own -------------------------------
+
+
+def _state(build: ReportBuild) -> tuple:
+    build.refresh_from_db()
+    return (
+        build.status,
+        build.attempts,
+        build.progress,
+        build.error,
+        build.started_at,
+        build.heartbeat_at,
+        build.finished_at,
+        build.file.name,
+    )
+
+
+def _fake_render(pages: int = 3, fallbacks: tuple[str, ...] = ()):
+    content = b"%PDF-1.7 not a real document"
+
+    def render(*, report, language, allow_fallback, progress):
+        progress(30)
+        return RenderedPDF(content=content, pages=pages), list(fallbacks)
+
+    return render, content
+
+
+@pytest.mark.django_db
+def test_claim_takes_its_build_only_and_clears_the_last_error():
+    build = ReportBuildFactory(error="OSError: disk briefly unavailable", attempts=1)
+    bystander = ReportBuildFactory()
+    before = timezone.now()
+    assert services.report_build_claim(build_id=build.pk) == 2
+    build.refresh_from_db()
+    assert (build.status, build.attempts, build.progress, build.error) == ("running", 2, 5, "")
+    assert build.started_at == build.heartbeat_at
+    assert before <= build.started_at <= timezone.now()
+    assert _state(bystander) == ("queued", 0, 0, "", None, None, None, "")
+
+
+@pytest.mark.django_db
+def test_claim_of_the_last_attempt_and_none_beyond():
+    last = ReportBuildFactory(attempts=services.MAX_ATTEMPTS - 1)
+    spent = ReportBuildFactory(attempts=services.MAX_ATTEMPTS)
+    assert services.report_build_claim(build_id=last.pk) == services.MAX_ATTEMPTS
+    assert services.report_build_claim(build_id=spent.pk) is None
+    spent.refresh_from_db()
+    assert (spent.status, spent.attempts, spent.started_at) == (
+        "queued",
+        services.MAX_ATTEMPTS,
+        None,
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["running", "succeeded", "failed"])
+def test_claim_takes_only_a_queued_build(status):
+    build = ReportBuildFactory(status=status, attempts=1, progress=40)
+    assert services.report_build_claim(build_id=build.pk) is None
+    build.refresh_from_db()
+    assert (build.status, build.attempts, build.progress) == (status, 1, 40)
+
+
+@pytest.mark.django_db
+def test_run_records_the_files_facts_on_its_build_only(monkeypatch):
+    now = timezone.now()
+    # Another worker's build, at the same attempt number: nothing of this run may reach it.
+    bystander = ReportBuildFactory(
+        status=ReportBuild.Status.RUNNING, attempts=1, progress=40, started_at=now, heartbeat_at=now
+    )
+    build = ReportBuildFactory(event=EventFactory(slug="facts"))
+    render, content = _fake_render(pages=3, fallbacks=("finding F1", "recommendation R2"))
+    monkeypatch.setattr(builds, "report_render", render)
+    monkeypatch.setattr(builds, "report_first_page_png", lambda *, pdf: None)
+    result = services.report_build_run(build_id=build.pk)
+    assert (result.status, result.progress, result.attempts, result.error) == (
+        "succeeded",
+        100,
+        1,
+        "",
+    )
+    assert (result.pages, result.size, result.final) == (3, len(content), False)
+    assert result.sha256 == hashlib.sha256(content).hexdigest()
+    assert result.fallback_fields == "finding F1\nrecommendation R2"
+    assert result.file.name == f"reports/facts/report-{build.pk}-en-a1.pdf"
+    assert result.thumbnail.name == ""
+    assert result.started_at <= result.finished_at <= timezone.now()
+    assert default_storage.open(result.file.name).read() == content
+    assert _state(bystander) == ("running", 1, 40, "", now, now, None, "")
+
+
+@pytest.mark.django_db
+def test_run_of_a_final_report_is_marked_final(monkeypatch):
+    build = ReportBuildFactory()
+    services.report_mark_final(report=build.report)
+    monkeypatch.setattr(builds, "report_render", _fake_render()[0])
+    assert services.report_build_run(build_id=build.pk).final is True
+
+
+@pytest.mark.django_db
+def test_transient_error_queues_its_build_again_and_no_other(monkeypatch):
+    now = timezone.now()
+    bystander = ReportBuildFactory(
+        status=ReportBuild.Status.RUNNING, attempts=1, progress=40, started_at=now, heartbeat_at=now
+    )
+    build = ReportBuildFactory()
+
+    def broken(**kwargs):
+        raise OperationalError("x" * 2500)
+
+    monkeypatch.setattr(builds, "report_render", broken)
+    with pytest.raises(services.TransientBuildError):
+        services.report_build_run(build_id=build.pk)
+    build.refresh_from_db()
+    assert (build.status, build.attempts, build.progress, build.finished_at) == (
+        "queued",
+        1,
+        0,
+        None,
+    )
+    assert build.error == ("OperationalError: " + "x" * 2500)[:2000]
+    assert len(build.error) == 2000
+    assert _state(bystander) == ("running", 1, 40, "", now, now, None, "")
+
+
+@pytest.mark.django_db
+def test_error_fails_its_build_only_with_the_reason_cut_to_the_column(monkeypatch):
+    now = timezone.now()
+    bystander = ReportBuildFactory(
+        status=ReportBuild.Status.RUNNING, attempts=1, progress=40, started_at=now, heartbeat_at=now
+    )
+    build = ReportBuildFactory()
+
+    def broken(**kwargs):
+        raise ValueError("y" * 2500)
+
+    monkeypatch.setattr(builds, "report_render", broken)
+    with pytest.raises(ValueError):
+        services.report_build_run(build_id=build.pk)
+    build.refresh_from_db()
+    assert (build.status, build.error) == ("failed", ("ValueError: " + "y" * 2500)[:2000])
+    assert build.started_at <= build.finished_at <= timezone.now()
+    assert _state(bystander) == ("running", 1, 40, "", now, now, None, "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["queued", "running"])
+def test_fail_records_the_reason_on_its_build_only(status):
+    build = ReportBuildFactory(status=status)
+    bystander = ReportBuildFactory(status=status)
+    before = timezone.now()
+    assert services.report_build_fail(build_id=build.pk, reason="z" * 2100) == 1
+    build.refresh_from_db()
+    assert (build.status, build.error) == ("failed", "z" * 2000)
+    assert before <= build.finished_at <= timezone.now()
+    bystander.refresh_from_db()
+    assert (bystander.status, bystander.error, bystander.finished_at) == (status, "", None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["succeeded", "failed"])
+def test_fail_leaves_a_finished_build_as_it_was(status):
+    build = ReportBuildFactory(status=status, error="")
+    assert services.report_build_fail(build_id=build.pk, reason=BUILD_TOO_LONG) == 0
+    build.refresh_from_db()
+    assert (build.status, build.error, build.finished_at) == (status, "", None)
+
+
+# --- the sweeper: its time limits exactly, and the builds it must leave alone -------------
+
+LOST = "The build stopped without finishing (worker lost or time limit exceeded)."
+TICK = dt.timedelta(microseconds=1)
+
+
+def _running(*, attempts: int = 1, started_at, heartbeat_at) -> ReportBuild:
+    return ReportBuildFactory(
+        status=ReportBuild.Status.RUNNING,
+        attempts=attempts,
+        progress=40,
+        started_at=started_at,
+        heartbeat_at=heartbeat_at,
+    )
+
+
+@pytest.mark.django_db
+def test_sweeper_retries_exactly_the_builds_past_their_limits(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(builds, "report_render", _fake_render()[0])
+    now = timezone.now()
+    silent = now - dt.timedelta(seconds=settings.REPORT_BUILD_STALE_SECONDS)
+    too_old = now - dt.timedelta(seconds=settings.REPORT_BUILD_TIME_LIMIT + 60)
+    stale = [
+        _running(started_at=silent - TICK, heartbeat_at=silent - TICK),  # heartbeat stopped
+        _running(started_at=silent - TICK, heartbeat_at=None),  # never beat
+        _running(started_at=too_old - TICK, heartbeat_at=now),  # beats, but outlived the limit
+    ]
+    alive = [
+        _running(started_at=silent, heartbeat_at=silent),
+        _running(started_at=silent, heartbeat_at=None),
+        _running(started_at=too_old, heartbeat_at=now),
+    ]
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        assert services.report_builds_sweep(now=now) == {"failed": 0, "retried": 3, "requeued": 0}
+    for build in stale:
+        build.refresh_from_db()
+        assert (build.status, build.attempts, build.progress, build.error) == ("queued", 1, 0, LOST)
+    for build in alive:
+        build.refresh_from_db()
+        assert (build.status, build.progress, build.error) == ("running", 40, "")
+    # Once committed, each retried build runs its next attempt (tasks are eager here).
+    for callback in after_commit:
+        callback()
+    for build in stale:
+        build.refresh_from_db()
+        assert (build.status, build.attempts) == ("succeeded", 2)
+
+
+@pytest.mark.django_db
+def test_sweeper_fails_a_stale_build_at_the_last_attempt_and_retries_the_one_before(settings):
+    now = timezone.now()
+    long_ago = now - dt.timedelta(seconds=settings.REPORT_BUILD_STALE_SECONDS + 5)
+    last = _running(attempts=services.MAX_ATTEMPTS, started_at=long_ago, heartbeat_at=long_ago)
+    before_last = _running(
+        attempts=services.MAX_ATTEMPTS - 1, started_at=long_ago, heartbeat_at=long_ago
+    )
+    finished = ReportBuildFactory(
+        status=ReportBuild.Status.SUCCEEDED,
+        attempts=services.MAX_ATTEMPTS,
+        started_at=long_ago,
+        heartbeat_at=long_ago,
+    )
+    queued = ReportBuildFactory(attempts=services.MAX_ATTEMPTS, started_at=long_ago)
+    assert services.report_builds_sweep(now=now) == {"failed": 1, "retried": 1, "requeued": 0}
+    last.refresh_from_db()
+    assert (last.status, last.finished_at) == ("failed", now)
+    assert last.error == f"{LOST} Gave up after 3 attempts."
+    before_last.refresh_from_db()
+    assert (before_last.status, before_last.attempts, before_last.finished_at) == (
+        "queued",
+        services.MAX_ATTEMPTS - 1,
+        None,
+    )
+    finished.refresh_from_db()
+    queued.refresh_from_db()
+    assert (finished.status, finished.error, finished.finished_at) == ("succeeded", "", None)
+    assert (queued.status, queued.error) == ("queued", "")
+
+
+@pytest.mark.django_db
+def test_sweeper_requeues_queued_builds_older_than_the_limit_only(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(builds, "report_render", _fake_render()[0])
+    now = timezone.now()
+    limit = now - dt.timedelta(seconds=settings.REPORT_BUILD_REQUEUE_SECONDS)
+    forgotten = ReportBuildFactory()
+    recent = ReportBuildFactory()
+    finished = ReportBuildFactory(status=ReportBuild.Status.SUCCEEDED, attempts=1)
+    ReportBuild.objects.filter(pk=forgotten.pk).update(created_at=limit - TICK)
+    ReportBuild.objects.filter(pk=recent.pk).update(created_at=limit)
+    ReportBuild.objects.filter(pk=finished.pk).update(created_at=limit - dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.report_builds_sweep(now=now) == {"failed": 0, "retried": 0, "requeued": 1}
+    forgotten.refresh_from_db()
+    recent.refresh_from_db()
+    assert (forgotten.status, forgotten.attempts) == ("succeeded", 1)
+    assert (recent.status, recent.attempts) == ("queued", 0)
+
+
+@pytest.mark.django_db
+def test_a_leftover_of_the_same_attempt_is_replaced_not_kept_beside(monkeypatch):
+    from django.core.files.base import ContentFile
+
+    build = ReportBuildFactory(event=EventFactory(slug="leftover"))
+    render, content = _fake_render()
+    monkeypatch.setattr(builds, "report_render", render)
+    monkeypatch.setattr(builds, "report_first_page_png", lambda *, pdf: b"\x89PNG page one")
+    # What a worker killed after writing its files left behind, under this attempt's names.
+    pdf_name = build.storage_name(attempt=1)
+    png_name = build.thumbnail_storage_name(attempt=1)
+    default_storage.save(pdf_name, ContentFile(b"%PDF-1.7 half written"))
+    default_storage.save(png_name, ContentFile(b"half a picture"))
+    result = services.report_build_run(build_id=build.pk)
+    assert (result.file.name, result.thumbnail.name) == (pdf_name, png_name)
+    assert default_storage.open(pdf_name).read() == content
+    assert default_storage.open(png_name).read() == b"\x89PNG page one"
+    mine = sorted(
+        name
+        for name in default_storage.listdir("reports/leftover")[1]
+        if name.startswith(f"report-{build.pk}-")
+    )
+    assert mine == [f"report-{build.pk}-en-a1-page1.png", f"report-{build.pk}-en-a1.pdf"]
+
+
+@pytest.mark.django_db
+def test_sweeping_while_the_broker_is_down_leaves_the_builds_for_the_next_round(
+    broker_down, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    forgotten = ReportBuildFactory()
+    ReportBuild.objects.filter(pk=forgotten.pk).update(created_at=now - dt.timedelta(hours=1))
+    long_ago = now - dt.timedelta(hours=1)
+    lost = _running(started_at=long_ago, heartbeat_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):  # queueing fails, and is logged
+        assert services.report_builds_sweep(now=now) == {"failed": 0, "retried": 1, "requeued": 1}
+    assert _state(forgotten)[:2] == ("queued", 0)
+    assert _state(lost)[:2] == ("queued", 1)
+
+
+@pytest.mark.django_db
+def test_requesting_a_build_while_the_broker_is_down_keeps_it_queued(
+    broker_down, django_capture_on_commit_callbacks
+):
+    report = ReportFactory(title_en="Water")
+    with django_capture_on_commit_callbacks(execute=True):  # queueing fails, and is logged
+        build = services.report_build_request(report=report, language="en")
+    assert _state(build)[:2] == ("queued", 0)

@@ -1,0 +1,126 @@
+"""Two at once on PostgreSQL: the second waits for the first and then sees what it wrote.
+
+Each test holds the first transaction open until the second is seen waiting on a lock (the
+server says so in ``pg_stat_activity``), then commits: the order is forced, not hoped for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from registration import services
+from registration.models import AttendanceImport, OutgoingMail, Registration
+from tests.factories import EventFactory, RegistrationFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+START = dt.datetime(2020, 8, 12, 8, 0, tzinfo=dt.UTC)
+
+
+def _waiting_on_a_lock(backend_pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [backend_pid])
+        row = cursor.fetchone()
+    return row is not None and row[0] == "Lock"
+
+
+def _first_then_second(first, second):
+    """Run ``first`` in a transaction held open until ``second`` (another connection) waits
+    on a lock or is done; returns what each returned or raised."""
+    started = threading.Event()
+    second_pid: list[int] = []
+
+    def run_first():
+        try:
+            with transaction.atomic():
+                result = first()
+                started.set()
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline:
+                    if second_pid and _waiting_on_a_lock(second_pid[0]):
+                        break
+                    if second_done.is_set():
+                        break
+                    time.sleep(0.01)  # polling the server, not waiting for time to pass
+            return result
+        finally:
+            connection.close()
+
+    second_done = threading.Event()
+
+    def run_second():
+        started.wait(20)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                second_pid.append(cursor.fetchone()[0])
+            return second()
+        except Exception as exc:  # the outcome to compare
+            return exc
+        finally:
+            second_done.set()
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        a, b = pool.submit(run_first), pool.submit(run_second)
+        return a.result(timeout=60), b.result(timeout=60)
+
+
+def _person(registration):
+    start = int(START.timestamp())
+    return services.PersonTime(registration.pk, ((start, start + 1800),), 0)
+
+
+def _apply(event, registration, sha="a" * 64):
+    return services.event_apply_attendance(
+        event=event,
+        people=[_person(registration)],
+        file_name="report.csv",
+        file_sha256=sha,
+        layout="zoom-meeting",
+    )
+
+
+def test_the_same_file_imported_twice_at_once_is_recorded_once():
+    event = EventFactory(starts_at=START, ends_at=START + dt.timedelta(hours=3))
+    registration = RegistrationFactory(event=event)
+    first, second = _first_then_second(
+        lambda: _apply(event, registration), lambda: _apply(event, registration)
+    )
+    assert first.first_import is True
+    assert isinstance(second, services.AttendanceApplyError)
+    assert str(second) == "This file has already been imported for this event."
+    assert AttendanceImport.objects.filter(event=event).count() == 1
+
+
+def test_clearing_while_a_file_is_imported_clears_that_import_too():
+    event = EventFactory(starts_at=START, ends_at=START + dt.timedelta(hours=3))
+    registration = RegistrationFactory(event=event)
+    _first, cleared = _first_then_second(
+        lambda: _apply(event, registration), lambda: services.event_clear_attendance(event=event)
+    )
+    assert cleared == 1
+    assert AttendanceImport.objects.filter(event=event).count() == 0
+    registration.refresh_from_db()
+    assert (registration.attended, registration.minutes_attended) == (False, None)
+
+
+def test_two_reminder_rounds_at_once_record_each_reminder_once(settings):
+    settings.REGISTRATION_REMINDER_OFFSETS_HOURS = [2]
+    now = timezone.now()
+    registration = RegistrationFactory(event=EventFactory(starts_at=now + dt.timedelta(hours=1)))
+    Registration.objects.filter(pk=registration.pk).update(created_at=now - dt.timedelta(days=1))
+    first, second = _first_then_second(
+        lambda: services.reminders_schedule(now=now), lambda: services.reminders_schedule(now=now)
+    )
+    assert first == 1
+    assert not isinstance(second, Exception), second
+    reminders = OutgoingMail.objects.filter(registration=registration, kind="reminder")
+    assert list(reminders.values_list("dedupe_key", flat=True)) == ["reminder-2h"]
