@@ -86,10 +86,10 @@ def _queue_build_later(build_id: int) -> Callable[[], None]:
     return queue
 
 
-def _queue_build(build_id: int, countdown: float | None = None) -> None:
+def _queue_build(build_id: int) -> None:
     from reports.tasks import build_report
 
-    build_report.apply_async(kwargs={"build_id": build_id}, countdown=countdown)
+    build_report.delay(build_id=build_id)
 
 
 def report_build_claim(*, build_id: int) -> int | None:
