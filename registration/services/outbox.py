@@ -76,8 +76,10 @@ def mail_row(
 
 
 def mail_recorded() -> None:
-    """A mail row was written in this transaction: wake the dispatcher once it commits."""
-    _wake_after_commit()
+    """A mail row was written in this transaction: wake the dispatcher once it commits. A
+    broker that is down is logged, and the sweeper sends the mails later (the row is the
+    truth)."""
+    transaction.on_commit(outbox_wake, robust=True)
 
 
 def mail_queue_once(
@@ -100,7 +102,7 @@ def mail_queue_once(
             )
     except IntegrityError:
         return None
-    _wake_after_commit()
+    mail_recorded()
     return mail
 
 
@@ -134,12 +136,6 @@ def outbox_wake() -> None:
         if settings.OUTBOX_WAKE_SHARED:
             cache.delete(WAKE_KEY)
         raise
-
-
-def _wake_after_commit() -> None:
-    """Wake the dispatcher once the transaction commits; a broker that is down is logged, and
-    the sweeper sends the mails later (the row is the truth)."""
-    transaction.on_commit(outbox_wake, robust=True)
 
 
 DISPATCH_BATCH = 500
@@ -245,7 +241,7 @@ def mails_retry_failed(*, event: Event, mail_ids: Iterable[int] | None = None) -
             attempts=0, last_error="", due_at=timezone.now(), claimed_until=None, queued_at=None
         )
         if ids:
-            _wake_after_commit()
+            mail_recorded()
     return len(ids)
 
 
@@ -303,5 +299,5 @@ def reminders_schedule(*, now: dt.datetime | None = None) -> int:
             OutgoingMail.objects.bulk_create(rows, ignore_conflicts=True)
             created += len(rows)
     if created:
-        _wake_after_commit()
+        mail_recorded()
     return created
