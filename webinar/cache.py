@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import redis
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
@@ -127,3 +128,18 @@ class FailOpenRedisCache(RedisCache):
 
     def clear(self) -> None:
         self._guard(lambda: RedisCache.clear(self), None)
+
+
+def count_in_window(key: str, window: int) -> int:
+    """Count one more for ``key`` in the default cache, in a window of ``window`` seconds from
+    its first count; the new count. On Redis one round trip (``incr_in_window``); any other
+    cache adds the key, then increments it. A failing cache raises (the caller decides)."""
+    backend = caches["default"]
+    if isinstance(backend, FailOpenRedisCache):
+        return backend.incr_in_window(key, window)
+    backend.add(key, 0, window)
+    try:
+        return backend.incr(key)
+    except ValueError:  # expired between add and incr
+        backend.set(key, 1, window)
+        return 1

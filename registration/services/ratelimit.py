@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.cache import caches
 
-from webinar.cache import FailOpenRedisCache
+from webinar.cache import count_in_window
 
 logger = logging.getLogger(__name__)
 
@@ -23,16 +22,7 @@ def address_rate_limited(*, scope: str, client_address: str, limit: int) -> bool
     """
     key = f"{scope}:{client_address}"
     try:
-        backend = caches["default"]
-        if isinstance(backend, FailOpenRedisCache):  # production: one round trip
-            attempts = backend.incr_in_window(key, RATE_WINDOW_SECONDS)
-        else:
-            backend.add(key, 0, RATE_WINDOW_SECONDS)
-            try:
-                attempts = backend.incr(key)
-            except ValueError:  # expired between add and incr
-                backend.set(key, 1, RATE_WINDOW_SECONDS)
-                attempts = 1
+        attempts = count_in_window(key, RATE_WINDOW_SECONDS)
     except Exception as exc:  # any cache backend: an outage must not refuse the page
         logger.warning(
             "%s rate limit off, the cache failed: %s: %s", scope, type(exc).__name__, exc
