@@ -146,6 +146,7 @@ def test_retry_failed_sends_again_this_events_failed_mails_and_no_other(
         "attempts": services.MAX_ATTEMPTS,
         "due_at": now - dt.timedelta(days=1),
         "claimed_until": now - dt.timedelta(hours=1),  # its last lease ran out long ago
+        "queued_at": now - dt.timedelta(days=1),  # queued once: it must be queued again
     }
     failed = _mail(event, error="SMTPRecipientsRefused: mailbox full", **gave_up)
     # No error: not failed; queued already, so the dispatcher does not queue it again.
@@ -166,6 +167,7 @@ def test_retry_failed_sends_again_this_events_failed_mails_and_no_other(
     assert now <= due_at <= timezone.now()
     for row, before in untouched:
         assert _state(row) == before
+    assert OutgoingMail.objects.get(pk=elsewhere.pk).queued_at == now - dt.timedelta(days=1)
     assert mail.outbox == []
     for callback in after_commit:  # the commit: the worker sends it (tasks are eager here)
         callback()

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from registration import services
 from registration.models import OutgoingMail
@@ -115,6 +116,6 @@ def test_a_commit_while_a_dispatch_is_queued_queues_nothing_more(
 
 
 def test_a_wake_the_broker_refuses_leaves_no_flag_behind(shared_wake, broker_down):
-    with pytest.raises(Exception):  # noqa: B017 (kombu's own connection error)
+    with pytest.raises(OperationalError, match="Connection refused"):
         outbox_wake()
     assert cache.get(WAKE_KEY) is None
