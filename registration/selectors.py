@@ -96,7 +96,7 @@ def event_and_questions_for_sign_up(*, slug: str) -> tuple[Event, list[Question]
         return None
     reads = (version, event, event_questions(event=event))
     if len(_SIGN_UP_READS) >= _SIGN_UP_READS_MAX:
-        _SIGN_UP_READS.pop(next(iter(_SIGN_UP_READS)))
+        _SIGN_UP_READS.pop(next(iter(_SIGN_UP_READS), ""), None)  # the oldest; threads may race
     _SIGN_UP_READS[slug] = reads
     return reads[1], reads[2]
 

@@ -88,3 +88,13 @@ def test_an_unpublished_event_is_not_found_at_once(client):
     assert _sign_up(client, 1).status_code == 302
     Event.objects.filter(pk=event.pk).update(is_published=False)
     assert _sign_up(client, 2).status_code == 404
+
+
+def test_the_copies_kept_are_bounded_and_the_oldest_goes_first(client, monkeypatch):
+    monkeypatch.setattr(selectors, "_SIGN_UP_READS_MAX", 2)
+    for slug in ("first", "second", "third"):
+        EventFactory(slug=slug)
+        assert _sign_up(client, slug, slug=slug).status_code == 302
+    assert list(selectors._SIGN_UP_READS) == ["second", "third"]
+    assert _sign_up(client, "again", slug="first").status_code == 302  # read again
+    assert list(selectors._SIGN_UP_READS) == ["third", "first"]
