@@ -7,6 +7,7 @@ even so the renderer gets a fetcher that refuses every URL but the project's sta
 
 from __future__ import annotations
 
+import functools
 import gc
 import mimetypes
 from collections.abc import Iterator
@@ -118,8 +119,38 @@ def render_pdf(
         document = HTML(
             string=html, base_url=STATIC_BASE_URL, url_fetcher=make_url_fetcher(generated)
         ).render(font_config=font_config, **options)
-        content = document.write_pdf(**options)
+        content = document.write_pdf(finisher=_serialise_streams_once, **options)
     return RenderedPDF(content=content, pages=len(document.pages))
+
+
+def _serialise_streams_once(_document, pdf) -> None:
+    """Each stream of the PDF is serialised and compressed once, not twice.
+
+    An archival PDF carries a file identifier, which pydyf computes by serialising every
+    object a second time after writing it, and a stream's bytes are compressed anew at each
+    serialisation: the page contents and the embedded fonts were compressed twice. Run as
+    WeasyPrint's finisher (after the last change to the PDF, before it is written), this keeps
+    each stream's first serialisation; the file is byte for byte the same.
+    """
+    import pydyf
+
+    for pdf_object in pdf.objects:
+        if isinstance(pdf_object, pydyf.Stream):
+            pdf_object.__class__ = _serialised_once(type(pdf_object))
+
+
+@functools.cache
+def _serialised_once(stream_class: type) -> type:
+    """A subclass of ``stream_class`` whose ``data`` is computed once and kept."""
+    serialise = stream_class.data.fget
+
+    def data(self) -> bytes:
+        kept = self.__dict__.get("_serialised")
+        if kept is None:
+            kept = self.__dict__["_serialised"] = serialise(self)
+        return kept
+
+    return type(f"SerialisedOnce{stream_class.__name__}", (stream_class,), {"data": property(data)})
 
 
 @contextmanager

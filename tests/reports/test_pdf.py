@@ -71,3 +71,52 @@ def test_render_pauses_the_cycle_collector_and_restores_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+ARCHIVAL_PAGE = (
+    '<html lang="en"><head><title>Archive</title></head><body><h1>Summary</h1>'
+    "<p>Participants agreed on recommendations.</p><p>Une deuxième ligne, مرحبا.</p></body></html>"
+)
+
+
+def _compressions(monkeypatch) -> list[int]:
+    """Counts the compressors pydyf opens (one per serialisation of a compressed stream)."""
+    import pydyf
+
+    opened: list[int] = []
+    real = pydyf.zlib.compressobj
+
+    def counting(*args, **kwargs):
+        opened.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pydyf.zlib, "compressobj", counting)
+    return opened
+
+
+def test_archival_render_compresses_each_stream_once_and_writes_the_same_file(monkeypatch):
+    from weasyprint import HTML
+
+    from reports.pdf import make_url_fetcher
+
+    options = {"pdf_variant": "pdf/a-3a"}
+    opened = _compressions(monkeypatch)
+    plain = (
+        HTML(string=ARCHIVAL_PAGE, base_url=STATIC_BASE_URL, url_fetcher=make_url_fetcher())
+        .render(**options)
+        .write_pdf(**options)
+    )
+    plain_compressions = len(opened)
+    opened.clear()
+    ours = render_pdf(html=ARCHIVAL_PAGE, pdf_variant="pdf/a-3a").content
+
+    assert ours == plain
+    # Streams are never inside object streams, so each compressed one shows its filter in the
+    # file: the page contents and fonts, the object stream and the cross-reference stream.
+    streams = ours.count(b"/FlateDecode")
+    assert streams >= 4
+    # Before: pydyf's file identifier serialised each stream again, compressing it again.
+    assert plain_compressions >= 2 * streams - 1
+    # Now each is compressed once; only the object stream, which pydyf makes while writing,
+    # still is twice.
+    assert len(opened) <= streams + 1
