@@ -2,7 +2,8 @@
 
 Every change of status happens while the event row is locked (``SELECT ... FOR UPDATE`` on
 PostgreSQL; on SQLite the IMMEDIATE transaction already serialises writers), so seats are never
-given twice and a freed seat goes to the first person on the waiting list.
+given twice and a freed seat goes to the first person on the waiting list. Public sign-ups far
+from the capacity, or for a full event, share the lock (``signup.SHARED_SIGN_UPS`` at once).
 
 The rules live in one module per concern; this package re-exports the public ones so callers say
 ``services.register(...)`` whatever module holds the rule.

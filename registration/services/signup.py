@@ -1,11 +1,12 @@
-"""Signing up: one transaction decides the status under the event lock."""
+"""Signing up: one transaction decides the status under the event lock (shared when it may be)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -84,10 +85,31 @@ LOCKED_EVENT_FIELDS = tuple(
 )
 
 
-def _lock_and_check(*, event_id: int, email: str) -> tuple[Event, int, int | None, str | None]:
+# Sign-ups that may hold the event row shared at once: each takes one of this many slots
+# (transaction advisory locks). While the seats taken are at least this far from the capacity,
+# or the event is already full, concurrent sign-ups cannot change one another's status, so
+# they run side by side instead of one at a time; the last seats are given one at a time.
+SHARED_SIGN_UPS = 16
+# The advisory lock keys of the slots: (this namespace, a number made of the event and slot).
+SLOT_NAMESPACE = 0x5149
+_SLOT_EVENTS = 2**31 // SHARED_SIGN_UPS
+
+
+class _EventLockNeeded(Exception):
+    """A sign-up begun under the shared lock needs the event to itself: start again."""
+
+
+def _lock_and_check(
+    *, event_id: int, email: str, shared: bool = False
+) -> tuple[Event, int, int | None, str | None] | None:
     """Lock the event row, then count the seats taken and look for a registration with this
     address (any case): the event (only what the rules read; anything else loads when read),
     the seats taken, and the id and status of that registration, if any.
+
+    ``shared`` (PostgreSQL only) takes the row ``FOR SHARE`` together with one of the
+    ``SHARED_SIGN_UPS`` slots, instead of ``FOR UPDATE``; None when every slot is taken. Every
+    other change of the seats locks the row ``FOR UPDATE`` and so waits for, and is waited
+    for by, the shared sign-ups.
 
     The checks are a statement of their own, after the lock: a statement sees the rows
     committed before it starts, so checks made inside the locking statement would miss a
@@ -103,8 +125,27 @@ def _lock_and_check(*, event_id: int, email: str) -> tuple[Event, int, int | Non
     events = quote(Event._meta.db_table)
     table = quote(Registration._meta.db_table)
     columns = ", ".join(quote(name) for name in LOCKED_EVENT_FIELDS)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    lock_sql = f"SELECT {columns} FROM {events} WHERE id = %s{lock}"  # noqa: S608
+    lock_params: list[int] = [event_id]
+    if shared:
+        # The first free slot, from one that depends on the process, so that the workers
+        # rarely try the same ones. An uncorrelated EXISTS runs once, before the row is read,
+        # and stops at the first lock it gets; without one, no row is returned or locked.
+        slot = (
+            " AND EXISTS (SELECT 1 FROM generate_series(0, %s) AS s WHERE "
+            "pg_try_advisory_xact_lock(%s, (%s * %s + (s + %s) %% %s)::integer))"
+        )
+        lock_sql = f"SELECT {columns} FROM {events} WHERE id = %s{slot} FOR SHARE"  # noqa: S608
+        lock_params += [
+            SHARED_SIGN_UPS - 1,
+            SLOT_NAMESPACE,
+            event_id % _SLOT_EVENTS,
+            SHARED_SIGN_UPS,
+            os.getpid(),
+            SHARED_SIGN_UPS,
+        ]
+    else:
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        lock_sql = f"SELECT {columns} FROM {events} WHERE id = %s{lock}"  # noqa: S608
     seat_holding = ", ".join(["%s"] * len(SEAT_HOLDING))
     same_address = f"FROM {table} r WHERE r.event_id = %s AND LOWER(r.email) = LOWER(%s) LIMIT 1"
     # Only quoted names and placeholders go into the text; the values are parameters.
@@ -118,18 +159,33 @@ def _lock_and_check(*, event_id: int, email: str) -> tuple[Event, int, int | Non
     ]  # fmt: skip
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"{lock_sql}; {checks_sql}", [event_id, *checks_params])
+            cursor.execute(f"{lock_sql}; {checks_sql}", [*lock_params, *checks_params])
             row = cursor.fetchone()
             cursor.cursor.nextset()
         else:  # SQLite: the IMMEDIATE transaction already holds the write lock
-            cursor.execute(lock_sql, [event_id])
+            cursor.execute(lock_sql, lock_params)
             row = cursor.fetchone()
             cursor.execute(checks_sql, checks_params)
         if row is None:
+            if shared:
+                return None
             raise Event.DoesNotExist
         seats_taken, existing_id, existing_status = cursor.fetchone()
     locked = Event.from_db(connection.alias, list(LOCKED_EVENT_FIELDS), row)
     return locked, seats_taken, existing_id, existing_status
+
+
+def _shared_lock_suffices(*, event: Event, seats_taken: int) -> bool:
+    """Whether a sign-up holding the event row shared may take its status from this count.
+
+    The count misses at most the ``SHARED_SIGN_UPS - 1`` other shared sign-ups still running,
+    each adding at most one seat; nothing else can change the seats while the row is shared.
+    A full event stays full, and an event this far from its capacity has a seat for each.
+    """
+    if event.capacity is None:
+        return True
+    taken = seats_taken + event_seats_held(event=event)
+    return taken >= event.capacity or taken + SHARED_SIGN_UPS <= event.capacity
 
 
 def register(
@@ -169,78 +225,39 @@ def register(
     email = email.strip()
     if delegation is None:
         _check_public_sign_up(event=event, consent_processing=consent_processing)
+    fields = {
+        "user": user,
+        "delegation": delegation,
+        "email": email,
+        "honorific": honorific,
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "phone": phone.strip(),
+        "country": country,
+        "organization": organization.strip(),
+        "category": category,
+        "position": position.strip(),
+        "language": language,
+        "sex": sex,
+        "interpretation_language": interpretation_language,
+        "accessibility_needs": accessibility_needs.strip(),
+        "consent_processing": consent_processing,
+        "consent_listing": consent_listing,
+    }
     try:
+        if delegation is None and connection.vendor == "postgresql":
+            # A public sign-up first tries the shared lock. One that finds it does not suffice
+            # (the last seats, a cancelled registration to reactivate, every slot taken)
+            # starts again, waiting for the event to itself.
+            try:
+                with transaction.atomic():
+                    return _register_locked(
+                        event_id=event.pk, shared=True, fields=fields, answers=answers
+                    )
+            except _EventLockNeeded:
+                pass
         with transaction.atomic():
-            # One round trip locks the event and makes both checks. Each subquery follows an
-            # index, so its cost does not grow with the event's size: the address through the
-            # unique (event, lower(email)) index, the seats through (event, status). A single
-            # FILTERed count would read every registration.
-            locked, seats_taken, existing_id, existing_status = _lock_and_check(
-                event_id=event.pk, email=email
-            )
-            if existing_id is not None:
-                if existing_status == Registration.Status.CANCELLED:
-                    # Cancelled by mistake: the same row counts again, its details and answers
-                    # as they were (a stranger typing the address changes nothing else, and its
-                    # owner is mailed the new status).
-                    row = Registration.objects.select_for_update().get(pk=existing_id)
-                    if delegation is not None:
-                        # Named again by a delegation: its nominee once more, on its quota.
-                        row.delegation = delegation
-                        row.status = _nominee_status(
-                            event=locked, delegation=delegation, taken=seats_taken
-                        )
-                        row.save(update_fields=["delegation", "status", "updated_at"])
-                        mail_queue(registration=row, kind=Kind.NOMINATED)
-                        return row
-                    if row.delegation_id is not None:
-                        # A withdrawn nominee signing up themselves: no delegation's seat.
-                        row.delegation = None
-                        row.save(update_fields=["delegation", "updated_at"])
-                    return _reactivate_locked(registration=row, event=locked)
-                raise RegistrationError(_("Already registered."), code="duplicate")
-            if delegation is None:
-                status = _initial_status(event=locked, seats_taken=seats_taken)
-            else:
-                status = _nominee_status(event=locked, delegation=delegation, taken=seats_taken)
-            registration = Registration(
-                event=locked,
-                user=user,
-                delegation=delegation,
-                email=email,
-                honorific=honorific,
-                first_name=first_name.strip(),
-                last_name=last_name.strip(),
-                phone=phone.strip(),
-                country=country,
-                organization=organization.strip(),
-                category=category,
-                position=position.strip(),
-                language=language,
-                sex=sex,
-                interpretation_language=interpretation_language,
-                accessibility_needs=accessibility_needs.strip(),
-                consent_processing=consent_processing,
-                consent_listing=consent_listing,
-                status=status,
-            )
-            kind = Kind.NOMINATED if delegation is not None else _STATUS_MAIL[status]
-            # One round trip for the row, its answers and its mail: the event stays locked
-            # until the commit, and every round trip is time the next sign-up waits.
-            insert_with_children(
-                registration,
-                [
-                    (
-                        "registration",
-                        [
-                            Answer(question=question, value=_answer_text(value))
-                            for question, value in (answers or {}).items()
-                        ],
-                    ),
-                    ("registration", [mail_row(registration=registration, kind=kind)]),
-                ],
-            )
-            mail_recorded()
+            return _register_locked(event_id=event.pk, shared=False, fields=fields, answers=answers)
     except IntegrityError as exc:
         # Two sign-ups with one address raced past the check; the constraint kept one.
         _duplicate(event, email)
@@ -249,6 +266,71 @@ def register(
         if exc.code == "duplicate":
             _duplicate(event, email)
         raise
+
+
+def _register_locked(
+    *,
+    event_id: int,
+    shared: bool,
+    fields: dict[str, Any],
+    answers: Mapping[Question, str | list[str]] | None,
+) -> Registration:
+    """The sign-up's transaction: the event locked (``shared``: see ``_lock_and_check``),
+    the status decided, and the registration of ``fields`` saved with its answers and mail."""
+    delegation: Delegation | None = fields["delegation"]
+    # One round trip locks the event and makes both checks. Each subquery follows an index,
+    # so its cost does not grow with the event's size: the address through the unique
+    # (event, lower(email)) index, the seats through (event, status). A single FILTERed count
+    # would read every registration.
+    checked = _lock_and_check(event_id=event_id, email=fields["email"], shared=shared)
+    if checked is None:
+        raise _EventLockNeeded
+    locked, seats_taken, existing_id, existing_status = checked
+    if existing_id is not None:
+        if existing_status != Registration.Status.CANCELLED:
+            raise RegistrationError(_("Already registered."), code="duplicate")
+        if shared:
+            raise _EventLockNeeded
+        # Cancelled by mistake: the same row counts again, its details and answers as they
+        # were (a stranger typing the address changes nothing else, and its owner is mailed
+        # the new status).
+        row = Registration.objects.select_for_update().get(pk=existing_id)
+        if delegation is not None:
+            # Named again by a delegation: its nominee once more, on its quota.
+            row.delegation = delegation
+            row.status = _nominee_status(event=locked, delegation=delegation, taken=seats_taken)
+            row.save(update_fields=["delegation", "status", "updated_at"])
+            mail_queue(registration=row, kind=Kind.NOMINATED)
+            return row
+        if row.delegation_id is not None:
+            # A withdrawn nominee signing up themselves: no delegation's seat.
+            row.delegation = None
+            row.save(update_fields=["delegation", "updated_at"])
+        return _reactivate_locked(registration=row, event=locked)
+    if shared and not _shared_lock_suffices(event=locked, seats_taken=seats_taken):
+        raise _EventLockNeeded
+    if delegation is None:
+        status = _initial_status(event=locked, seats_taken=seats_taken)
+    else:
+        status = _nominee_status(event=locked, delegation=delegation, taken=seats_taken)
+    registration = Registration(event=locked, status=status, **fields)
+    kind = Kind.NOMINATED if delegation is not None else _STATUS_MAIL[status]
+    # One round trip for the row, its answers and its mail: the event stays locked until the
+    # commit, and every round trip is time the next sign-up waits.
+    insert_with_children(
+        registration,
+        [
+            (
+                "registration",
+                [
+                    Answer(question=question, value=_answer_text(value))
+                    for question, value in (answers or {}).items()
+                ],
+            ),
+            ("registration", [mail_row(registration=registration, kind=kind)]),
+        ],
+    )
+    mail_recorded()
     return registration
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from registration import services
 from registration.models import AttendanceImport, OutgoingMail, Registration
+from registration.services.signup import SHARED_SIGN_UPS
 from tests.factories import EventFactory, RegistrationFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -124,3 +125,135 @@ def test_two_reminder_rounds_at_once_record_each_reminder_once(settings):
     assert not isinstance(second, Exception), second
     reminders = OutgoingMail.objects.filter(registration=registration, kind="reminder")
     assert list(reminders.values_list("dedupe_key", flat=True)) == ["reminder-2h"]
+
+
+def _sign_up(event, email):
+    return services.register(
+        event=event,
+        email=email,
+        first_name="Shared",
+        last_name="Participant",
+        country="NE",
+        organization="Ministry (fictional)",
+        category="national_government",
+    )
+
+
+def _sign_up_and_count(event, email):
+    """A sign-up, then the registrations it sees once done (the first's only if committed)."""
+    registration = _sign_up(event, email)
+    return registration.status, event.registrations.count()
+
+
+def test_sign_ups_far_from_the_capacity_run_side_by_side():
+    # Exactly as many seats as sign-ups that may share the event: each still has one.
+    event = EventFactory(capacity=SHARED_SIGN_UPS)
+    first, second = _first_then_second(
+        lambda: _sign_up(event, "first@example.org"),
+        lambda: _sign_up_and_count(event, "second@example.org"),
+    )
+    # The second finished while the first was still open: it saw only its own row.
+    assert second == (Registration.Status.APPROVED, 1)
+    assert first.status == Registration.Status.APPROVED
+    assert event.registrations.count() == 2
+
+
+def test_sign_ups_for_the_last_seats_go_one_at_a_time():
+    # Fewer seats than sign-ups that may share the event: each waits for the one before.
+    event = EventFactory(capacity=SHARED_SIGN_UPS - 1)
+    first, second = _first_then_second(
+        lambda: _sign_up(event, "first@example.org"),
+        lambda: _sign_up_and_count(event, "second@example.org"),
+    )
+    assert first.status == Registration.Status.APPROVED
+    assert second == (Registration.Status.APPROVED, 2)
+
+
+def test_the_last_seat_goes_to_one_of_two_sign_ups_and_the_other_waits_for_it():
+    event = EventFactory(capacity=3)
+    for n in range(2):
+        _sign_up(event, f"early{n}@example.org")
+    first, second = _first_then_second(
+        lambda: _sign_up(event, "first@example.org"),
+        lambda: _sign_up_and_count(event, "second@example.org"),
+    )
+    assert first.status == Registration.Status.APPROVED
+    assert second == (Registration.Status.WAITLISTED, 4)
+
+
+def test_sign_ups_for_a_full_event_run_side_by_side():
+    event = EventFactory(capacity=1)
+    _sign_up(event, "seated@example.org")
+    first, second = _first_then_second(
+        lambda: _sign_up(event, "first@example.org"),
+        lambda: _sign_up_and_count(event, "second@example.org"),
+    )
+    assert first.status == Registration.Status.WAITLISTED
+    assert second == (Registration.Status.WAITLISTED, 2)
+
+
+def test_a_change_of_seats_waits_for_a_shared_sign_up_to_commit():
+    event = EventFactory(capacity=100)
+    cancelled = RegistrationFactory(event=event, status=Registration.Status.APPROVED)
+
+    def cancel_then_count():
+        services.registration_cancel(registration=cancelled)
+        return event.registrations.count()
+
+    first, counted = _first_then_second(
+        lambda: _sign_up(event, "first@example.org"), cancel_then_count
+    )
+    assert first.status == Registration.Status.APPROVED
+    assert counted == 2  # the cancellation saw the sign-up: it waited for its commit
+    cancelled.refresh_from_db()
+    assert cancelled.status == Registration.Status.CANCELLED
+
+
+def test_a_sign_up_that_finds_every_shared_place_taken_waits(monkeypatch):
+    monkeypatch.setattr("registration.services.signup.SHARED_SIGN_UPS", 1)
+    event = EventFactory(capacity=None)
+    first, second = _first_then_second(
+        lambda: _sign_up(event, "first@example.org"),
+        lambda: _sign_up_and_count(event, "second@example.org"),
+    )
+    assert first.status == Registration.Status.APPROVED
+    assert second == (Registration.Status.APPROVED, 2)
+
+
+def test_a_second_shared_place_is_there_for_a_second_sign_up(monkeypatch):
+    monkeypatch.setattr("registration.services.signup.SHARED_SIGN_UPS", 2)
+    event = EventFactory(capacity=None)
+    first, second = _first_then_second(
+        lambda: _sign_up(event, "first@example.org"),
+        lambda: _sign_up_and_count(event, "second@example.org"),
+    )
+    assert first.status == Registration.Status.APPROVED
+    assert second == (Registration.Status.APPROVED, 1)
+
+
+def test_another_events_sign_ups_do_not_take_this_events_shared_places(monkeypatch):
+    monkeypatch.setattr("registration.services.signup.SHARED_SIGN_UPS", 1)
+    event, other = EventFactory(capacity=None), EventFactory(capacity=None)
+    first, second = _first_then_second(
+        lambda: _sign_up(other, "first@example.org"),
+        lambda: _sign_up_and_count(event, "second@example.org"),
+    )
+    assert first.status == Registration.Status.APPROVED
+    assert second == (Registration.Status.APPROVED, 1)
+
+
+def test_re_registering_after_cancelling_waits_for_the_event_to_itself():
+    event = EventFactory(capacity=100)
+    back = RegistrationFactory(
+        event=event, email="back@example.org", status=Registration.Status.CANCELLED
+    )
+
+    def reactivate_then_count():
+        registration = _sign_up(event, "BACK@example.org")
+        return registration.pk, registration.status, event.registrations.count()
+
+    first, second = _first_then_second(
+        lambda: _sign_up(event, "first@example.org"), reactivate_then_count
+    )
+    assert first.status == Registration.Status.APPROVED
+    assert second == (back.pk, Registration.Status.APPROVED, 2)
