@@ -147,15 +147,19 @@ def _lock_and_check(
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         lock_sql = f"SELECT {columns} FROM {events} WHERE id = %s{lock}"  # noqa: S608
     seat_holding = ", ".join(["%s"] * len(SEAT_HOLDING))
-    same_address = f"FROM {table} r WHERE r.event_id = %s AND LOWER(r.email) = LOWER(%s) LIMIT 1"
+    # The registration with this address: its id and status from one lookup.
+    same_address = (
+        f"SELECT r.id, r.status FROM {table} r "  # noqa: S608
+        "WHERE r.event_id = %s AND LOWER(r.email) = LOWER(%s) LIMIT 1"
+    )
     # Only quoted names and placeholders go into the text; the values are parameters.
     checks_sql = (
         f"SELECT (SELECT COUNT(*) FROM {table} r WHERE r.event_id = %s "  # noqa: S608
-        f"AND r.status IN ({seat_holding})), "
-        f"(SELECT r.id {same_address}), (SELECT r.status {same_address})"
+        f"AND r.status IN ({seat_holding})), same.id, same.status "
+        f"FROM (SELECT 1) AS one LEFT JOIN ({same_address}) AS same ON TRUE"
     )
     checks_params: list[int | str] = [
-        event_id, *(str(status) for status in SEAT_HOLDING), event_id, email, event_id, email
+        event_id, *(str(status) for status in SEAT_HOLDING), event_id, email
     ]  # fmt: skip
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
