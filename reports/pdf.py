@@ -7,13 +7,13 @@ even so the renderer gets a fetcher that refuses every URL but the project's sta
 
 from __future__ import annotations
 
-import functools
 import gc
 import mimetypes
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -139,9 +139,15 @@ def _serialise_streams_once(_document, pdf) -> None:
             pdf_object.__class__ = _serialised_once(type(pdf_object))
 
 
-@functools.cache
-def _serialised_once(stream_class: type) -> type:
-    """A subclass of ``stream_class`` whose ``data`` is computed once and kept."""
+_SERIALISED_ONCE: dict[type, type] = {}
+
+
+def _serialised_once(stream_class: Any) -> type:
+    """A subclass of ``stream_class`` whose ``data`` is computed once and kept (made once per
+    class: WeasyPrint's page streams and pydyf's own)."""
+    made = _SERIALISED_ONCE.get(stream_class)
+    if made is not None:
+        return made
     serialise = stream_class.data.fget
 
     def data(self) -> bytes:
@@ -150,7 +156,8 @@ def _serialised_once(stream_class: type) -> type:
             kept = self.__dict__["_serialised"] = serialise(self)
         return kept
 
-    return type(f"SerialisedOnce{stream_class.__name__}", (stream_class,), {"data": property(data)})
+    made = type(f"SerialisedOnce{stream_class.__name__}", (stream_class,), {"data": property(data)})
+    return _SERIALISED_ONCE.setdefault(stream_class, made)
 
 
 @contextmanager
