@@ -145,13 +145,19 @@ def _sign_up_and_count(event, email):
     return registration.status, event.registrations.count()
 
 
-def test_sign_ups_far_from_the_capacity_run_side_by_side():
-    # Exactly as many seats as sign-ups that may share the event: each still has one.
-    event = EventFactory(capacity=SHARED_SIGN_UPS)
-    first, second = _first_then_second(
+def _two_sign_ups(event):
+    """A sign-up held open until a second one waits or is done: (first registration, what
+    the second ended with and how many registrations it then saw)."""
+    return _first_then_second(
         lambda: _sign_up(event, "first@example.org"),
         lambda: _sign_up_and_count(event, "second@example.org"),
     )
+
+
+def test_sign_ups_far_from_the_capacity_run_side_by_side():
+    # Exactly as many seats as sign-ups that may share the event: each still has one.
+    event = EventFactory(capacity=SHARED_SIGN_UPS)
+    first, second = _two_sign_ups(event)
     # The second finished while the first was still open: it saw only its own row.
     assert second == (Registration.Status.APPROVED, 1)
     assert first.status == Registration.Status.APPROVED
@@ -161,10 +167,7 @@ def test_sign_ups_far_from_the_capacity_run_side_by_side():
 def test_sign_ups_for_the_last_seats_go_one_at_a_time():
     # Fewer seats than sign-ups that may share the event: each waits for the one before.
     event = EventFactory(capacity=SHARED_SIGN_UPS - 1)
-    first, second = _first_then_second(
-        lambda: _sign_up(event, "first@example.org"),
-        lambda: _sign_up_and_count(event, "second@example.org"),
-    )
+    first, second = _two_sign_ups(event)
     assert first.status == Registration.Status.APPROVED
     assert second == (Registration.Status.APPROVED, 2)
 
@@ -173,10 +176,7 @@ def test_the_last_seat_goes_to_one_of_two_sign_ups_and_the_other_waits_for_it():
     event = EventFactory(capacity=3)
     for n in range(2):
         _sign_up(event, f"early{n}@example.org")
-    first, second = _first_then_second(
-        lambda: _sign_up(event, "first@example.org"),
-        lambda: _sign_up_and_count(event, "second@example.org"),
-    )
+    first, second = _two_sign_ups(event)
     assert first.status == Registration.Status.APPROVED
     assert second == (Registration.Status.WAITLISTED, 4)
 
@@ -184,10 +184,7 @@ def test_the_last_seat_goes_to_one_of_two_sign_ups_and_the_other_waits_for_it():
 def test_sign_ups_for_a_full_event_run_side_by_side():
     event = EventFactory(capacity=1)
     _sign_up(event, "seated@example.org")
-    first, second = _first_then_second(
-        lambda: _sign_up(event, "first@example.org"),
-        lambda: _sign_up_and_count(event, "second@example.org"),
-    )
+    first, second = _two_sign_ups(event)
     assert first.status == Registration.Status.WAITLISTED
     assert second == (Registration.Status.WAITLISTED, 2)
 
@@ -212,10 +209,7 @@ def test_a_change_of_seats_waits_for_a_shared_sign_up_to_commit():
 def test_a_sign_up_that_finds_every_shared_place_taken_waits(monkeypatch):
     monkeypatch.setattr("registration.services.signup.SHARED_SIGN_UPS", 1)
     event = EventFactory(capacity=None)
-    first, second = _first_then_second(
-        lambda: _sign_up(event, "first@example.org"),
-        lambda: _sign_up_and_count(event, "second@example.org"),
-    )
+    first, second = _two_sign_ups(event)
     assert first.status == Registration.Status.APPROVED
     assert second == (Registration.Status.APPROVED, 2)
 
@@ -223,10 +217,7 @@ def test_a_sign_up_that_finds_every_shared_place_taken_waits(monkeypatch):
 def test_a_second_shared_place_is_there_for_a_second_sign_up(monkeypatch):
     monkeypatch.setattr("registration.services.signup.SHARED_SIGN_UPS", 2)
     event = EventFactory(capacity=None)
-    first, second = _first_then_second(
-        lambda: _sign_up(event, "first@example.org"),
-        lambda: _sign_up_and_count(event, "second@example.org"),
-    )
+    first, second = _two_sign_ups(event)
     assert first.status == Registration.Status.APPROVED
     assert second == (Registration.Status.APPROVED, 1)
 
