@@ -120,3 +120,21 @@ def test_archival_render_compresses_each_stream_once_and_writes_the_same_file(mo
     # Now each is compressed once; only the object stream, which pydyf makes while writing,
     # still is twice.
     assert len(opened) <= streams + 1
+
+
+def test_the_rendered_document_is_freed_before_the_cycle_collector_resumes(monkeypatch):
+    import gc
+
+    from weasyprint.document import Document
+
+    alive_at_resume: list[int] = []
+    real_enable = gc.enable
+
+    def enable():
+        alive_at_resume.append(sum(isinstance(obj, Document) for obj in gc.get_objects()))
+        real_enable()
+
+    monkeypatch.setattr(gc, "enable", enable)
+    rendered = render_pdf(html=ARCHIVAL_PAGE)
+    assert rendered.pages == 1
+    assert alive_at_resume == [0]
