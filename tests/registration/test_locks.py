@@ -18,7 +18,8 @@ from django.utils import timezone
 from registration import services
 from registration.models import AttendanceImport, OutgoingMail, Registration
 from registration.services.signup import SHARED_SIGN_UPS
-from tests.factories import EventFactory, RegistrationFactory
+from tests.factories import DelegationFactory, EventFactory, RegistrationFactory
+from webinar.models import Event
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -179,6 +180,16 @@ def test_the_last_seat_goes_to_one_of_two_sign_ups_and_the_other_waits_for_it():
     first, second = _two_sign_ups(event)
     assert first.status == Registration.Status.APPROVED
     assert second == (Registration.Status.WAITLISTED, 4)
+
+
+def test_seats_held_by_delegations_count_towards_the_last_seats():
+    # Mixed admission: the delegation's unfilled quota is kept for it, so this event's free
+    # seats are already fewer than the sign-ups that may share it.
+    event = EventFactory(admission=Event.Admission.MIXED, capacity=SHARED_SIGN_UPS + 4)
+    DelegationFactory(event=event, quota=5)
+    first, second = _two_sign_ups(event)
+    assert first.status == Registration.Status.APPROVED
+    assert second == (Registration.Status.APPROVED, 2)
 
 
 def test_sign_ups_for_a_full_event_run_side_by_side():
