@@ -3,6 +3,7 @@ recorded as a plain reason, shown in the reader's language."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import time
@@ -10,7 +11,7 @@ import time
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, OperationalError
+from django.db import DatabaseError, OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -426,3 +427,135 @@ def test_requesting_a_build_while_the_broker_is_down_keeps_it_queued(
     with django_capture_on_commit_callbacks(execute=True):  # queueing fails, and is logged
         build = services.report_build_request(report=report, language="en")
     assert _state(build)[:2] == ("queued", 0)
+
+
+def _stale_builds(count: int, *, status: str, long_ago: dt.datetime) -> list[int]:
+    event = EventFactory()
+    report = ReportFactory(event=event)
+    rows = ReportBuild.objects.bulk_create(
+        ReportBuild(
+            event=event,
+            report=report,
+            language="en",
+            status=status,
+            attempts=1 if status == ReportBuild.Status.RUNNING else 0,
+            started_at=long_ago if status == ReportBuild.Status.RUNNING else None,
+            heartbeat_at=long_ago if status == ReportBuild.Status.RUNNING else None,
+        )
+        for _n in range(count)
+    )
+    return [row.pk for row in rows]
+
+
+@pytest.mark.django_db
+def test_sweeper_retries_a_hundred_stale_builds_a_round(django_capture_on_commit_callbacks):
+    now = timezone.now()
+    pks = _stale_builds(
+        101, status=ReportBuild.Status.RUNNING, long_ago=now - dt.timedelta(hours=1)
+    )
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        assert services.report_builds_sweep(now=now) == {"failed": 0, "retried": 100, "requeued": 0}
+    assert len(after_commit) == 100
+    statuses = ReportBuild.objects.filter(pk__in=pks).values_list("status", flat=True)
+    assert sorted(statuses) == ["queued"] * 100 + ["running"]
+
+
+@pytest.mark.django_db
+def test_sweeper_requeues_a_hundred_forgotten_builds_a_round(django_capture_on_commit_callbacks):
+    now = timezone.now()
+    pks = _stale_builds(101, status=ReportBuild.Status.QUEUED, long_ago=now)
+    ReportBuild.objects.filter(pk__in=pks).update(created_at=now - dt.timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        assert services.report_builds_sweep(now=now) == {"failed": 0, "retried": 0, "requeued": 100}
+    assert len(after_commit) == 100
+
+
+@contextlib.contextmanager
+def _just_before_the_sweepers_retry(change):
+    """Run ``change`` (another worker's write) right before the sweeper re-queues a build."""
+    done = []
+
+    def wrapper(execute, sql, params, many, context):
+        if not done and sql.startswith("UPDATE") and "queued" in (params or ()):
+            done.append(sql)
+            change()
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield
+    assert done, "the sweeper re-queued nothing"
+
+
+@pytest.mark.django_db
+def test_sweeper_leaves_a_build_that_finished_while_it_looked(django_capture_on_commit_callbacks):
+    now = timezone.now()
+    long_ago = now - dt.timedelta(hours=1)
+    build = _running(started_at=long_ago, heartbeat_at=long_ago)
+
+    def finishes():
+        ReportBuild.objects.filter(pk=build.pk).update(
+            status=ReportBuild.Status.SUCCEEDED, progress=100, finished_at=now
+        )
+
+    with (
+        _just_before_the_sweepers_retry(finishes),
+        django_capture_on_commit_callbacks(execute=False),
+    ):
+        assert services.report_builds_sweep(now=now)["retried"] == 0
+    build.refresh_from_db()
+    assert (build.status, build.progress, build.error) == ("succeeded", 100, "")
+
+
+@pytest.mark.django_db
+def test_sweeper_leaves_a_build_that_reached_its_last_attempt_while_it_looked(
+    django_capture_on_commit_callbacks,
+):
+    now = timezone.now()
+    long_ago = now - dt.timedelta(hours=1)
+    build = _running(attempts=services.MAX_ATTEMPTS - 1, started_at=long_ago, heartbeat_at=long_ago)
+
+    def last_attempt_starts():  # another sweeper re-queued it and a worker claimed it
+        ReportBuild.objects.filter(pk=build.pk).update(
+            attempts=services.MAX_ATTEMPTS, started_at=now, heartbeat_at=now
+        )
+
+    with (
+        _just_before_the_sweepers_retry(last_attempt_starts),
+        django_capture_on_commit_callbacks(execute=False),
+    ):
+        assert services.report_builds_sweep(now=now)["retried"] == 0
+    build.refresh_from_db()
+    assert (build.status, build.attempts, build.progress, build.error) == (
+        "running",
+        services.MAX_ATTEMPTS,
+        40,
+        "",
+    )
+
+
+@pytest.mark.django_db
+def test_run_of_a_build_without_its_report_uses_the_events_report(monkeypatch):
+    build = ReportBuildFactory(report=None)
+    monkeypatch.setattr(builds, "report_render", _fake_render()[0])
+    monkeypatch.setattr(builds, "report_first_page_png", lambda *, pdf: None)
+    result = services.report_build_run(build_id=build.pk)
+    assert (result.status, result.error) == ("succeeded", "")
+    assert result.event.report.status == "draft"
+
+
+@pytest.mark.django_db
+def test_run_shows_ninety_percent_and_a_fresh_heartbeat_while_it_stores_the_file(monkeypatch):
+    build = ReportBuildFactory()
+    seen = []
+
+    def first_page(*, pdf):
+        seen.append(ReportBuild.objects.values_list("progress", "heartbeat_at").get(pk=build.pk))
+        return None
+
+    monkeypatch.setattr(builds, "report_render", _fake_render()[0])
+    monkeypatch.setattr(builds, "report_first_page_png", first_page)
+    before = timezone.now()
+    result = services.report_build_run(build_id=build.pk)
+    [(progress, heartbeat_at)] = seen
+    assert progress == 90
+    assert before <= result.started_at <= heartbeat_at <= result.finished_at
