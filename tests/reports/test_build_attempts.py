@@ -559,3 +559,107 @@ def test_run_shows_ninety_percent_and_a_fresh_heartbeat_while_it_stores_the_file
     [(progress, heartbeat_at)] = seen
     assert progress == 90
     assert before <= result.started_at <= heartbeat_at <= result.finished_at
+
+
+def _files_of(build: ReportBuild) -> list[str]:
+    folder = f"reports/{build.event.slug}"
+    if not default_storage.exists(folder):
+        return []
+    return sorted(
+        name
+        for name in default_storage.listdir(folder)[1]
+        if name.startswith(f"report-{build.pk}-")
+    )
+
+
+@pytest.mark.django_db
+def test_run_failed_by_the_sweeper_while_it_rendered_keeps_nothing(monkeypatch):
+    build = ReportBuildFactory(attempts=services.MAX_ATTEMPTS - 1)
+
+    def render(*, report, language, allow_fallback, progress):
+        # The last attempt's heartbeat is presumed lost: the sweeper gives up on the build.
+        ReportBuild.objects.filter(pk=build.pk).update(
+            status=ReportBuild.Status.FAILED, error="given up"
+        )
+        return RenderedPDF(content=b"%PDF-1.7 too late", pages=1), []
+
+    monkeypatch.setattr(builds, "report_render", render)
+    monkeypatch.setattr(builds, "report_first_page_png", lambda *, pdf: b"\x89PNG too late")
+    assert services.report_build_run(build_id=build.pk) is None
+    build.refresh_from_db()
+    assert (build.status, build.error, build.progress, build.file.name) == (
+        "failed",
+        "given up",
+        5,
+        "",
+    )
+    assert (build.thumbnail.name, build.pages, build.sha256) == ("", None, "")
+    assert _files_of(build) == []
+
+
+@contextlib.contextmanager
+def _failing_at_the_finishing_write(error: BaseException):
+    """``error`` raised where the build is marked succeeded (its files are stored by then)."""
+    raised = []
+
+    def wrapper(execute, sql, params, many, context):
+        if not raised and sql.startswith("UPDATE") and "succeeded" in (params or ()):
+            raised.append(sql)
+            raise error
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield
+    assert raised, "the build was never marked succeeded"
+
+
+# Transactional: an error inside an update marks the test's transaction for rollback.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("error", "raised", "status", "reason"),
+    [
+        (SoftTimeLimitExceeded(), SoftTimeLimitExceeded, "failed", BUILD_TOO_LONG),
+        (
+            OperationalError("disk I/O"),
+            services.TransientBuildError,
+            "queued",
+            "OperationalError: disk I/O",
+        ),
+        (OSError("disk full"), services.TransientBuildError, "queued", "OSError: disk full"),
+        (ValueError("odd"), ValueError, "failed", "ValueError: odd"),
+    ],
+)
+def test_an_attempt_interrupted_after_storing_its_files_deletes_them(
+    monkeypatch, error, raised, status, reason
+):
+    build = ReportBuildFactory(event=EventFactory(slug=f"interrupted-{type(error).__name__}"))
+    bystander = ReportBuildFactory(event=build.event)
+    monkeypatch.setattr(builds, "report_render", _fake_render()[0])
+    monkeypatch.setattr(builds, "report_first_page_png", lambda *, pdf: b"\x89PNG page one")
+    with _failing_at_the_finishing_write(error), pytest.raises(raised) as caught:
+        services.report_build_run(build_id=build.pk)
+    if raised is services.TransientBuildError:
+        assert str(caught.value) == reason
+    build.refresh_from_db()
+    assert (build.status, build.error, build.file.name, build.thumbnail.name) == (
+        status,
+        reason,
+        "",
+        "",
+    )
+    assert _files_of(build) == []
+    assert _state(bystander) == ("queued", 0, 0, "", None, None, None, "")
+
+
+@pytest.mark.django_db
+def test_superseded_attempt_deletes_its_first_page_too(monkeypatch):
+    build = ReportBuildFactory(event=EventFactory(slug="superseded-page"))
+
+    def render(*, report, language, allow_fallback, progress):
+        ReportBuild.objects.filter(pk=build.pk).update(attempts=2)  # a later attempt owns it
+        return RenderedPDF(content=b"%PDF-1.7 attempt 1", pages=1), []
+
+    monkeypatch.setattr(builds, "report_render", render)
+    monkeypatch.setattr(builds, "report_first_page_png", lambda *, pdf: b"\x89PNG attempt 1")
+    assert services.report_build_run(build_id=build.pk) is None
+    assert _files_of(build) == []
