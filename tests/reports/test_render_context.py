@@ -308,3 +308,23 @@ def test_charts_in_french_are_titled_and_labelled_in_french():
     assert charts["country"].bars[0].label == "Niger"
     niger = charts["country"].bars[0]  # 17 of the 152 participants
     assert (niger.share, niger.share_text) == (11.2, "11\u00a0%")
+
+
+def test_render_prints_the_logos_and_falls_back_unless_told_not_to():
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    series: Series = EventFactory().series
+    report = ReportFactory(
+        event=EventFactory(series=series), title_en="Water", background_en="Rivers."
+    )
+    logo = io.BytesIO()
+    Image.new("RGB", (7, 5), "navy").save(logo, format="PNG")
+    series.partners.add(_organisation("Agency", logo.getvalue()))
+    rendered, fallbacks = services.report_render(report=report, language="fr")
+    assert fallbacks == ["titre", "contexte"]
+    reader = PdfReader(io.BytesIO(rendered.content))
+    sizes = [image.image.size for page in reader.pages for image in page.images]
+    assert (7, 5) in sizes
