@@ -35,8 +35,10 @@ def pytest_collection_modifyitems(items):
 
     mutmut stops at the first failing test (``-x``), so a mutant caught by a test of a few
     milliseconds is not also put through the PDF renders. The durations are those mutmut
-    measured (``mutants/mutmut-stats.json``). pytest-django's own ordering (transactional
-    tests last) is applied after this one and keeps it within each group.
+    measured (``mutants/mutmut-stats.json``: the call alone), replaced by the whole time of
+    each test (fixtures included) where its stats run recorded it. pytest-django's own
+    ordering (transactional tests last) is applied after this one and keeps it within each
+    group.
     """
     if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
         return
@@ -44,7 +46,28 @@ def pytest_collection_modifyitems(items):
     if not stats.exists():
         return
     durations = json.loads(stats.read_text()).get("duration_by_test", {})
+    # mutmut times a test's call only: a test whose fixture renders a PDF looks instant.
+    durations.update(_whole_durations())
     items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
+
+
+# Under mutmut's stats run, each test's whole time (setup, call and teardown), by node id; kept
+# in the folder it runs in (mutants/) for the ordering above.
+WHOLE_DURATIONS = Path("mutmut-whole-durations.json")
+_whole_durations_of_this_session: dict[str, float] = {}
+
+
+def _whole_durations() -> dict[str, float]:
+    try:
+        return json.loads(WHOLE_DURATIONS.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def pytest_runtest_logreport(report):
+    if os.environ.get("MUTANT_UNDER_TEST") == "stats":
+        seen = _whole_durations_of_this_session.get(report.nodeid, 0.0)
+        _whole_durations_of_this_session[report.nodeid] = seen + report.duration
 
 
 @pytest.fixture(scope="session")
@@ -234,11 +257,20 @@ def superuser(db):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Remove the per-run folder that tests/settings.py made (database file, media, queue)."""
+    """Remove the per-run folder that tests/settings.py made (database file, media, queue).
+
+    After mutmut's stats run, record the whole time of each test it ran.
+    """
     import shutil
     import tempfile
 
     from django.conf import settings
+
+    if _whole_durations_of_this_session:
+        WHOLE_DURATIONS.write_text(
+            json.dumps({**_whole_durations(), **_whole_durations_of_this_session}, indent=0)
+        )
+        _whole_durations_of_this_session.clear()
 
     var_dir = str(settings.VAR_DIR)
     if var_dir.startswith(tempfile.gettempdir()) and "webinar-test-" in var_dir:
