@@ -328,3 +328,56 @@ def test_render_prints_the_logos_and_falls_back_unless_told_not_to():
     reader = PdfReader(io.BytesIO(rendered.content))
     sizes = [image.image.size for page in reader.pages for image in page.images]
     assert (7, 5) in sizes
+
+
+def test_annex_in_arabic_follows_the_arabic_collation():
+    # Arabic dictionaries put Arabic script before Latin; English ones the other way round.
+    report = ReportFactory(title_ar="تقرير")
+    event = report.event
+    RegistrationFactory(
+        event=event, country="NE", first_name="Ali", last_name="Ba", consent_listing=True
+    )
+    RegistrationFactory(
+        event=event, country="NE", first_name="أمين", last_name="بشير", consent_listing=True
+    )
+    [(_niger, lines)] = _context(report, "ar")["annex"]
+    assert lines.index("بشير") < lines.index("Ba")
+
+
+def test_countries_with_as_many_participants_follow_the_languages_collation():
+    report = ReportFactory(title_ar="تقرير")
+    RegistrationFactory(event=report.event, country="ZZ")  # unknown: named by its code
+    RegistrationFactory(event=report.event, country="NE")
+    context = _context(report, "ar")
+    assert [code for code, _name, _n in context["statistics"].by_country] == ["NE", "ZZ"]
+    assert [bar.label for bar in context["charts"]["country"].bars] == ["النيجر", "ZZ"]
+
+
+def test_logos_are_named_without_a_dict_for_the_renderer():
+    series: Series = EventFactory().series
+    report = ReportFactory(event=EventFactory(series=series), title_en="Water")
+    centre = _organisation("Centre", b"\x89PNG centre")
+    series.organisers.add(centre)
+    assert _context(report)["organisers"] == [
+        {"name": "Centre", "logo": f"organiser-{centre.pk}.png"}
+    ]
+
+
+def test_date_and_every_charts_figures_in_french():
+    starts = dt.datetime(2031, 3, 5, 10, 0, tzinfo=dt.UTC)
+    report = ReportFactory(event=EventFactory(starts_at=starts), title_fr="Eau")
+    RegistrationFactory(event=report.event, sex="female")
+    RegistrationFactory(event=report.event, sex="male")
+    RegistrationFactory(event=report.event, sex="female")
+    context = _context(report, "fr")
+    assert context["event_date"] == "5 mars 2031"
+    shares = {
+        key: [bar.share_text for bar in chart.bars if bar.value]
+        for key, chart in context["charts"].items()
+    }
+    assert shares == {
+        "category": ["100\u00a0%"],
+        "country": ["100\u00a0%"],
+        "sex": ["67\u00a0%", "33\u00a0%"],
+        "language": ["100\u00a0%"],
+    }
