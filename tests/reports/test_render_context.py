@@ -381,3 +381,24 @@ def test_date_and_every_charts_figures_in_french():
         "sex": ["67\u00a0%", "33\u00a0%"],
         "language": ["100\u00a0%"],
     }
+
+
+def test_texts_in_the_builds_language_and_the_ones_that_fall_back():
+    report = ReportFactory(
+        title_en="Water", title_fr="Eau", background_en="Rivers.", background_fr=""
+    )
+    context = _context(report, "fr")
+    title = context["title"]
+    assert (title.value, title.language, title.fallback) == ("Eau", "fr", False)
+    background = context["texts"]["background"]
+    assert (background.value, background.language, background.fallback) == ("Rivers.", "en", True)
+    assert context["fallbacks"] == ["contexte"]
+
+
+def test_without_fallback_a_missing_text_is_left_empty():
+    report = ReportFactory(title_en="Water", title_fr="Eau", background_en="Rivers.")
+    with translation.override("fr"):
+        context = services.report_render_context(report=report, language="fr", allow_fallback=False)
+    background = context["texts"]["background"]
+    assert (background.value, background.language, background.fallback) == ("", "fr", False)
+    assert context["fallbacks"] == []
