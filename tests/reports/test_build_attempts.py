@@ -558,7 +558,7 @@ def test_run_shows_ninety_percent_and_a_fresh_heartbeat_while_it_stores_the_file
     result = services.report_build_run(build_id=build.pk)
     [(progress, heartbeat_at)] = seen
     assert progress == 90
-    assert before <= result.started_at <= heartbeat_at <= result.finished_at
+    assert before <= result.started_at < heartbeat_at <= result.finished_at
 
 
 def _files_of(build: ReportBuild) -> list[str]:
@@ -663,3 +663,27 @@ def test_superseded_attempt_deletes_its_first_page_too(monkeypatch):
     monkeypatch.setattr(builds, "report_first_page_png", lambda *, pdf: b"\x89PNG attempt 1")
     assert services.report_build_run(build_id=build.pk) is None
     assert _files_of(build) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_beats_while_the_render_takes_its_time(monkeypatch, settings):
+    settings.REPORT_BUILD_HEARTBEAT_SECONDS = 0.05
+    build = ReportBuildFactory()
+    beats = []
+
+    def slow_render(*, report, language, allow_fallback, progress):
+        claimed = ReportBuild.objects.get(pk=build.pk).heartbeat_at
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not beats:
+            beat = ReportBuild.objects.get(pk=build.pk).heartbeat_at
+            if beat != claimed:
+                beats.append(beat)
+            time.sleep(0.02)
+        return RenderedPDF(content=b"%PDF-1.7 slow", pages=1), []
+
+    monkeypatch.setattr(builds, "report_render", slow_render)
+    monkeypatch.setattr(builds, "report_first_page_png", lambda *, pdf: None)
+    result = services.report_build_run(build_id=build.pk)
+    assert result.status == "succeeded"
+    [beat] = beats
+    assert result.started_at < beat <= result.heartbeat_at
