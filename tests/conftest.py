@@ -35,8 +35,10 @@ def pytest_collection_modifyitems(items):
 
     mutmut stops at the first failing test (``-x``), so a mutant caught by a test of a few
     milliseconds is not also put through the PDF renders. The durations are those mutmut
-    measured (``mutants/mutmut-stats.json``). pytest-django's own ordering (transactional
-    tests last) is applied after this one and keeps it within each group.
+    measured (``mutants/mutmut-stats.json``: the call alone), replaced by the whole time of
+    each test (fixtures included) where its stats run recorded it. pytest-django's own
+    ordering (transactional tests last) is applied after this one and keeps it within each
+    group.
     """
     if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
         return
@@ -44,7 +46,96 @@ def pytest_collection_modifyitems(items):
     if not stats.exists():
         return
     durations = json.loads(stats.read_text()).get("duration_by_test", {})
+    # mutmut times a test's call only: a test whose fixture renders a PDF looks instant.
+    durations.update(_whole_durations())
     items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
+
+
+# Under mutmut's stats run, each test's whole time (setup, call and teardown), by node id; kept
+# in the folder it runs in (mutants/) for the ordering above.
+WHOLE_DURATIONS = Path("mutmut-whole-durations.json")
+_whole_durations_of_this_session: dict[str, float] = {}
+
+
+def _whole_durations() -> dict[str, float]:
+    try:
+        return json.loads(WHOLE_DURATIONS.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def pytest_runtest_logreport(report):
+    if os.environ.get("MUTANT_UNDER_TEST") == "stats":
+        seen = _whole_durations_of_this_session.get(report.nodeid, 0.0)
+        _whole_durations_of_this_session[report.nodeid] = seen + report.duration
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Under `make mutation`, each mutant's session works on its own copy of the test database.
+
+    The test database is kept from session to session (``--reuse-db``). On SQLite our
+    transactions take its write lock as they begin: two mutants tested side by side on it would
+    take turns, test by test, leaving one core idle. On PostgreSQL, where the sign-up's locking
+    rules are exercised, the transactional tests empty it: two mutants would empty each other's.
+    The copy (SQLite's backup of the file; on PostgreSQL a database made from the kept one as
+    its template) is removed when the session ends.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+        yield
+        return
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        yield from _postgresql_copy(database)
+        return
+    kept = Path(database.get("TEST", {}).get("NAME") or "")
+    if database["ENGINE"] != "django.db.backends.sqlite3" or not kept.is_file():
+        yield
+        return
+    import sqlite3
+
+    copy = kept.with_name(f"{kept.stem}-{os.getpid()}{kept.suffix}")
+    with sqlite3.connect(kept) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    source.close()
+    target.close()
+    database["TEST"]["NAME"] = str(copy)
+    try:
+        yield
+    finally:
+        database["TEST"]["NAME"] = str(kept)
+        for path in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+            path.unlink(missing_ok=True)
+
+
+def _postgresql_copy(database: dict):
+    import psycopg
+
+    test = database.setdefault("TEST", {})
+    kept = test.get("NAME") or f"test_{database['NAME']}"
+    copy = f"{kept}_{os.getpid()}"
+    server = {
+        "host": database.get("HOST") or None,
+        "port": database.get("PORT") or None,
+        "user": database.get("USER") or None,
+        "password": database.get("PASSWORD") or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    with psycopg.connect(**server) as admin:
+        admin.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{kept}" STRATEGY FILE_COPY')
+    test["NAME"] = copy
+    try:
+        yield
+    finally:
+        test["NAME"] = kept
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(**server) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
 
 
 def _missing_service(reason: str) -> None:
@@ -198,11 +289,20 @@ def superuser(db):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Remove the per-run folder that tests/settings.py made (database file, media, queue)."""
+    """Remove the per-run folder that tests/settings.py made (database file, media, queue).
+
+    After mutmut's stats run, record the whole time of each test it ran.
+    """
     import shutil
     import tempfile
 
     from django.conf import settings
+
+    if _whole_durations_of_this_session:
+        WHOLE_DURATIONS.write_text(
+            json.dumps({**_whole_durations(), **_whole_durations_of_this_session}, indent=0)
+        )
+        _whole_durations_of_this_session.clear()
 
     var_dir = str(settings.VAR_DIR)
     if var_dir.startswith(tempfile.gettempdir()) and "webinar-test-" in var_dir:

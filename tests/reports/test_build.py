@@ -332,3 +332,72 @@ def test_missing_translations_are_named_ten_at_most_in_the_message():
     assert error.missing == missing
     assert str(error) == "12 texts are not translated: " + "; ".join(missing[:10])
     assert "Finding F11" not in str(error)
+
+
+# --- the first page as a picture, on its own -----------------------------------------------
+
+
+def _pdf(*sizes: tuple[int, int]) -> bytes:
+    """A PDF of blank pages of these sizes (in points: 72 to the inch)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for width, height in sizes:
+        writer.add_blank_page(width=width, height=height)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _fake_pdftoppm(folder, script: str) -> None:
+    """A ``pdftoppm`` on PATH that runs ``script`` (its last argument is the output prefix)."""
+    tool = folder / "pdftoppm"
+    tool.write_text("#!/bin/sh\n" + script)
+    tool.chmod(0o755)
+
+
+def test_first_page_png_is_the_first_page_alone_at_40_dpi():
+    from PIL import Image
+
+    # 2 x 1 inches, then 1 x 3 inches: at 40 dots to the inch, 80 x 40 pixels for page one.
+    png = builds.report_first_page_png(pdf=_pdf((144, 72), (72, 216)))
+    image = Image.open(io.BytesIO(png))
+    assert (image.format, image.size) == ("PNG", (80, 40))
+
+
+def test_first_page_png_of_a_file_that_is_not_a_pdf_is_none():
+    assert builds.report_first_page_png(pdf=b"not a PDF at all") is None
+
+
+def test_first_page_png_without_pdftoppm_is_none(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert builds.report_first_page_png(pdf=_pdf((72, 72))) is None
+
+
+def test_first_page_png_of_a_failed_conversion_is_none_even_if_a_page_was_written(
+    tmp_path, monkeypatch, capfd
+):
+    # The tool writes its picture, complains and exits with an error: the picture is not used.
+    _fake_pdftoppm(
+        tmp_path,
+        'for last; do :; done\nprintf "half a picture" > "$last.png"\n'
+        'echo "Syntax Error: broken" >&2\nexit 1\n',
+    )
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert builds.report_first_page_png(pdf=_pdf((72, 72))) is None
+    out, err = capfd.readouterr()  # the tool's own output is kept off the console
+    assert "broken" not in out + err
+
+
+def test_first_page_png_gives_up_on_a_tool_that_hangs_after_a_minute(monkeypatch):
+    import subprocess
+
+    timeouts = []
+
+    def hangs(command, **kwargs):
+        timeouts.append(kwargs.get("timeout"))
+        raise subprocess.TimeoutExpired(command, kwargs.get("timeout") or 0)
+
+    monkeypatch.setattr(subprocess, "run", hangs)
+    assert builds.report_first_page_png(pdf=_pdf((72, 72))) is None
+    assert timeouts == [60]

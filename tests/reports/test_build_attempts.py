@@ -3,6 +3,7 @@ recorded as a plain reason, shown in the reader's language."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import time
@@ -10,7 +11,7 @@ import time
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, OperationalError
+from django.db import DatabaseError, OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -426,3 +427,263 @@ def test_requesting_a_build_while_the_broker_is_down_keeps_it_queued(
     with django_capture_on_commit_callbacks(execute=True):  # queueing fails, and is logged
         build = services.report_build_request(report=report, language="en")
     assert _state(build)[:2] == ("queued", 0)
+
+
+def _stale_builds(count: int, *, status: str, long_ago: dt.datetime) -> list[int]:
+    event = EventFactory()
+    report = ReportFactory(event=event)
+    rows = ReportBuild.objects.bulk_create(
+        ReportBuild(
+            event=event,
+            report=report,
+            language="en",
+            status=status,
+            attempts=1 if status == ReportBuild.Status.RUNNING else 0,
+            started_at=long_ago if status == ReportBuild.Status.RUNNING else None,
+            heartbeat_at=long_ago if status == ReportBuild.Status.RUNNING else None,
+        )
+        for _n in range(count)
+    )
+    return [row.pk for row in rows]
+
+
+@pytest.mark.django_db
+def test_sweeper_retries_a_hundred_stale_builds_a_round(django_capture_on_commit_callbacks):
+    now = timezone.now()
+    pks = _stale_builds(
+        101, status=ReportBuild.Status.RUNNING, long_ago=now - dt.timedelta(hours=1)
+    )
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        assert services.report_builds_sweep(now=now) == {"failed": 0, "retried": 100, "requeued": 0}
+    assert len(after_commit) == 100
+    statuses = ReportBuild.objects.filter(pk__in=pks).values_list("status", flat=True)
+    assert sorted(statuses) == ["queued"] * 100 + ["running"]
+
+
+@pytest.mark.django_db
+def test_sweeper_requeues_a_hundred_forgotten_builds_a_round(django_capture_on_commit_callbacks):
+    now = timezone.now()
+    pks = _stale_builds(101, status=ReportBuild.Status.QUEUED, long_ago=now)
+    ReportBuild.objects.filter(pk__in=pks).update(created_at=now - dt.timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        assert services.report_builds_sweep(now=now) == {"failed": 0, "retried": 0, "requeued": 100}
+    assert len(after_commit) == 100
+
+
+@contextlib.contextmanager
+def _just_before_the_sweepers_retry(change):
+    """Run ``change`` (another worker's write) right before the sweeper re-queues a build."""
+    done = []
+
+    def wrapper(execute, sql, params, many, context):
+        if not done and sql.startswith("UPDATE") and "queued" in (params or ()):
+            done.append(sql)
+            change()
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield
+    assert done, "the sweeper re-queued nothing"
+
+
+@pytest.mark.django_db
+def test_sweeper_leaves_a_build_that_finished_while_it_looked(django_capture_on_commit_callbacks):
+    now = timezone.now()
+    long_ago = now - dt.timedelta(hours=1)
+    build = _running(started_at=long_ago, heartbeat_at=long_ago)
+
+    def finishes():
+        ReportBuild.objects.filter(pk=build.pk).update(
+            status=ReportBuild.Status.SUCCEEDED, progress=100, finished_at=now
+        )
+
+    with (
+        _just_before_the_sweepers_retry(finishes),
+        django_capture_on_commit_callbacks(execute=False),
+    ):
+        assert services.report_builds_sweep(now=now)["retried"] == 0
+    build.refresh_from_db()
+    assert (build.status, build.progress, build.error) == ("succeeded", 100, "")
+
+
+@pytest.mark.django_db
+def test_sweeper_leaves_a_build_that_reached_its_last_attempt_while_it_looked(
+    django_capture_on_commit_callbacks,
+):
+    now = timezone.now()
+    long_ago = now - dt.timedelta(hours=1)
+    build = _running(attempts=services.MAX_ATTEMPTS - 1, started_at=long_ago, heartbeat_at=long_ago)
+
+    def last_attempt_starts():  # another sweeper re-queued it and a worker claimed it
+        ReportBuild.objects.filter(pk=build.pk).update(
+            attempts=services.MAX_ATTEMPTS, started_at=now, heartbeat_at=now
+        )
+
+    with (
+        _just_before_the_sweepers_retry(last_attempt_starts),
+        django_capture_on_commit_callbacks(execute=False),
+    ):
+        assert services.report_builds_sweep(now=now)["retried"] == 0
+    build.refresh_from_db()
+    assert (build.status, build.attempts, build.progress, build.error) == (
+        "running",
+        services.MAX_ATTEMPTS,
+        40,
+        "",
+    )
+
+
+@pytest.mark.django_db
+def test_run_of_a_build_without_its_report_uses_the_events_report(monkeypatch):
+    build = ReportBuildFactory(report=None)
+    monkeypatch.setattr(builds, "report_render", _fake_render()[0])
+    monkeypatch.setattr(builds, "report_first_page_png", lambda *, pdf: None)
+    result = services.report_build_run(build_id=build.pk)
+    assert (result.status, result.error) == ("succeeded", "")
+    assert result.event.report.status == "draft"
+
+
+@pytest.mark.django_db
+def test_run_shows_ninety_percent_and_a_fresh_heartbeat_while_it_stores_the_file(monkeypatch):
+    build = ReportBuildFactory()
+    seen = []
+
+    def first_page(*, pdf):
+        seen.append(ReportBuild.objects.values_list("progress", "heartbeat_at").get(pk=build.pk))
+        return None
+
+    monkeypatch.setattr(builds, "report_render", _fake_render()[0])
+    monkeypatch.setattr(builds, "report_first_page_png", first_page)
+    before = timezone.now()
+    result = services.report_build_run(build_id=build.pk)
+    [(progress, heartbeat_at)] = seen
+    assert progress == 90
+    assert before <= result.started_at < heartbeat_at <= result.finished_at
+
+
+def _files_of(build: ReportBuild) -> list[str]:
+    folder = f"reports/{build.event.slug}"
+    if not default_storage.exists(folder):
+        return []
+    return sorted(
+        name
+        for name in default_storage.listdir(folder)[1]
+        if name.startswith(f"report-{build.pk}-")
+    )
+
+
+@pytest.mark.django_db
+def test_run_failed_by_the_sweeper_while_it_rendered_keeps_nothing(monkeypatch):
+    build = ReportBuildFactory(attempts=services.MAX_ATTEMPTS - 1)
+
+    def render(*, report, language, allow_fallback, progress):
+        # The last attempt's heartbeat is presumed lost: the sweeper gives up on the build.
+        ReportBuild.objects.filter(pk=build.pk).update(
+            status=ReportBuild.Status.FAILED, error="given up"
+        )
+        return RenderedPDF(content=b"%PDF-1.7 too late", pages=1), []
+
+    monkeypatch.setattr(builds, "report_render", render)
+    monkeypatch.setattr(builds, "report_first_page_png", lambda *, pdf: b"\x89PNG too late")
+    assert services.report_build_run(build_id=build.pk) is None
+    build.refresh_from_db()
+    assert (build.status, build.error, build.progress, build.file.name) == (
+        "failed",
+        "given up",
+        5,
+        "",
+    )
+    assert (build.thumbnail.name, build.pages, build.sha256) == ("", None, "")
+    assert _files_of(build) == []
+
+
+@contextlib.contextmanager
+def _failing_at_the_finishing_write(error: BaseException):
+    """``error`` raised where the build is marked succeeded (its files are stored by then)."""
+    raised = []
+
+    def wrapper(execute, sql, params, many, context):
+        if not raised and sql.startswith("UPDATE") and "succeeded" in (params or ()):
+            raised.append(sql)
+            raise error
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield
+    assert raised, "the build was never marked succeeded"
+
+
+# Transactional: an error inside an update marks the test's transaction for rollback.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("error", "raised", "status", "reason"),
+    [
+        (SoftTimeLimitExceeded(), SoftTimeLimitExceeded, "failed", BUILD_TOO_LONG),
+        (
+            OperationalError("disk I/O"),
+            services.TransientBuildError,
+            "queued",
+            "OperationalError: disk I/O",
+        ),
+        (OSError("disk full"), services.TransientBuildError, "queued", "OSError: disk full"),
+        (ValueError("odd"), ValueError, "failed", "ValueError: odd"),
+    ],
+)
+def test_an_attempt_interrupted_after_storing_its_files_deletes_them(
+    monkeypatch, error, raised, status, reason
+):
+    build = ReportBuildFactory(event=EventFactory(slug=f"interrupted-{type(error).__name__}"))
+    bystander = ReportBuildFactory(event=build.event)
+    monkeypatch.setattr(builds, "report_render", _fake_render()[0])
+    monkeypatch.setattr(builds, "report_first_page_png", lambda *, pdf: b"\x89PNG page one")
+    with _failing_at_the_finishing_write(error), pytest.raises(raised) as caught:
+        services.report_build_run(build_id=build.pk)
+    if raised is services.TransientBuildError:
+        assert str(caught.value) == reason
+    build.refresh_from_db()
+    assert (build.status, build.error, build.file.name, build.thumbnail.name) == (
+        status,
+        reason,
+        "",
+        "",
+    )
+    assert _files_of(build) == []
+    assert _state(bystander) == ("queued", 0, 0, "", None, None, None, "")
+
+
+@pytest.mark.django_db
+def test_superseded_attempt_deletes_its_first_page_too(monkeypatch):
+    build = ReportBuildFactory(event=EventFactory(slug="superseded-page"))
+
+    def render(*, report, language, allow_fallback, progress):
+        ReportBuild.objects.filter(pk=build.pk).update(attempts=2)  # a later attempt owns it
+        return RenderedPDF(content=b"%PDF-1.7 attempt 1", pages=1), []
+
+    monkeypatch.setattr(builds, "report_render", render)
+    monkeypatch.setattr(builds, "report_first_page_png", lambda *, pdf: b"\x89PNG attempt 1")
+    assert services.report_build_run(build_id=build.pk) is None
+    assert _files_of(build) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_beats_while_the_render_takes_its_time(monkeypatch, settings):
+    settings.REPORT_BUILD_HEARTBEAT_SECONDS = 0.05
+    build = ReportBuildFactory()
+    beats = []
+
+    def slow_render(*, report, language, allow_fallback, progress):
+        claimed = ReportBuild.objects.get(pk=build.pk).heartbeat_at
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not beats:
+            beat = ReportBuild.objects.get(pk=build.pk).heartbeat_at
+            if beat != claimed:
+                beats.append(beat)
+            time.sleep(0.02)
+        return RenderedPDF(content=b"%PDF-1.7 slow", pages=1), []
+
+    monkeypatch.setattr(builds, "report_render", slow_render)
+    monkeypatch.setattr(builds, "report_first_page_png", lambda *, pdf: None)
+    result = services.report_build_run(build_id=build.pk)
+    assert result.status == "succeeded"
+    [beat] = beats
+    assert result.started_at < beat <= result.heartbeat_at

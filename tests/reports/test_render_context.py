@@ -308,3 +308,102 @@ def test_charts_in_french_are_titled_and_labelled_in_french():
     assert charts["country"].bars[0].label == "Niger"
     niger = charts["country"].bars[0]  # 17 of the 152 participants
     assert (niger.share, niger.share_text) == (11.2, "11\u00a0%")
+
+
+def test_render_prints_the_logos_and_falls_back_unless_told_not_to():
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    series: Series = EventFactory().series
+    report = ReportFactory(
+        event=EventFactory(series=series), title_en="Water", background_en="Rivers."
+    )
+    logo = io.BytesIO()
+    Image.new("RGB", (7, 5), "navy").save(logo, format="PNG")
+    series.partners.add(_organisation("Agency", logo.getvalue()))
+    rendered, fallbacks = services.report_render(report=report, language="fr")
+    assert fallbacks == ["titre", "contexte"]
+    reader = PdfReader(io.BytesIO(rendered.content))
+    sizes = [image.image.size for page in reader.pages for image in page.images]
+    assert (7, 5) in sizes
+
+
+def test_annex_in_arabic_follows_the_arabic_collation():
+    # Arabic dictionaries put Arabic script before Latin, which the database's order (by country
+    # code, then name) does not: the countries and the people are sorted again.
+    report = ReportFactory(title_ar="تقرير")
+    listed = {"event": report.event, "consent_listing": True, "organization": "Agency"}
+    RegistrationFactory(country="NE", first_name="Ali", last_name="Ba", **listed)
+    RegistrationFactory(country="NE", first_name="أمين", last_name="Ba", **listed)
+    RegistrationFactory(country="NE", first_name="Musa", last_name="بشير", **listed)
+    RegistrationFactory(country="ML", first_name="Awa", last_name="Diarra", **listed)
+    RegistrationFactory(country="ZZ", first_name="Sans", last_name="Code", **listed)
+    annex = _context(report, "ar")["annex"]
+    assert [country for country, _lines in annex] == ["النيجر", "مالي", "ZZ"]
+    assert annex[0][1].split("\n") == [
+        "بشير, Musa — Agency",
+        "Ba, أمين — Agency",
+        "Ba, Ali — Agency",
+    ]
+
+
+def test_countries_with_as_many_participants_follow_the_languages_collation():
+    report = ReportFactory(title_ar="تقرير")
+    RegistrationFactory(event=report.event, country="ZZ")  # unknown: named by its code
+    RegistrationFactory(event=report.event, country="NE")
+    context = _context(report, "ar")
+    assert [code for code, _name, _n in context["statistics"].by_country] == ["NE", "ZZ"]
+    assert [bar.label for bar in context["charts"]["country"].bars] == ["النيجر", "ZZ"]
+
+
+def test_logos_are_named_without_a_dict_for_the_renderer():
+    series: Series = EventFactory().series
+    report = ReportFactory(event=EventFactory(series=series), title_en="Water")
+    centre = _organisation("Centre", b"\x89PNG centre")
+    series.organisers.add(centre)
+    assert _context(report)["organisers"] == [
+        {"name": "Centre", "logo": f"organiser-{centre.pk}.png"}
+    ]
+
+
+def test_date_and_every_charts_figures_in_french():
+    starts = dt.datetime(2031, 3, 5, 10, 0, tzinfo=dt.UTC)
+    report = ReportFactory(event=EventFactory(starts_at=starts), title_fr="Eau")
+    RegistrationFactory(event=report.event, sex="female")
+    RegistrationFactory(event=report.event, sex="male")
+    RegistrationFactory(event=report.event, sex="female")
+    context = _context(report, "fr")
+    assert context["event_date"] == "5 mars 2031"
+    shares = {
+        key: [bar.share_text for bar in chart.bars if bar.value]
+        for key, chart in context["charts"].items()
+    }
+    assert shares == {
+        "category": ["100\u00a0%"],
+        "country": ["100\u00a0%"],
+        "sex": ["67\u00a0%", "33\u00a0%"],
+        "language": ["100\u00a0%"],
+    }
+
+
+def test_texts_in_the_builds_language_and_the_ones_that_fall_back():
+    report = ReportFactory(
+        title_en="Water", title_fr="Eau", background_en="Rivers.", background_fr=""
+    )
+    context = _context(report, "fr")
+    title = context["title"]
+    assert (title.value, title.language, title.fallback) == ("Eau", "fr", False)
+    background = context["texts"]["background"]
+    assert (background.value, background.language, background.fallback) == ("Rivers.", "en", True)
+    assert context["fallbacks"] == ["contexte"]
+
+
+def test_without_fallback_a_missing_text_is_left_empty():
+    report = ReportFactory(title_en="Water", title_fr="Eau", background_en="Rivers.")
+    with translation.override("fr"):
+        context = services.report_render_context(report=report, language="fr", allow_fallback=False)
+    background = context["texts"]["background"]
+    assert (background.value, background.language, background.fallback) == ("", "fr", False)
+    assert context["fallbacks"] == []
