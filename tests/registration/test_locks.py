@@ -217,20 +217,21 @@ def test_a_change_of_seats_waits_for_a_shared_sign_up_to_commit():
     assert cancelled.status == Registration.Status.CANCELLED
 
 
-def test_a_sign_up_that_finds_every_shared_place_taken_waits(monkeypatch):
-    monkeypatch.setattr("registration.services.signup.SHARED_SIGN_UPS", 1)
+@pytest.mark.parametrize(
+    ("places", "seen_by_the_second"),
+    [
+        (1, 2),  # the only place is the first's: the second waits for its commit
+        (2, 1),  # a second place: the second runs beside the first
+    ],
+)
+def test_a_sign_up_waits_only_when_every_shared_place_is_taken(
+    monkeypatch, places, seen_by_the_second
+):
+    monkeypatch.setattr("registration.services.signup.SHARED_SIGN_UPS", places)
     event = EventFactory(capacity=None)
     first, second = _two_sign_ups(event)
     assert first.status == Registration.Status.APPROVED
-    assert second == (Registration.Status.APPROVED, 2)
-
-
-def test_a_second_shared_place_is_there_for_a_second_sign_up(monkeypatch):
-    monkeypatch.setattr("registration.services.signup.SHARED_SIGN_UPS", 2)
-    event = EventFactory(capacity=None)
-    first, second = _two_sign_ups(event)
-    assert first.status == Registration.Status.APPROVED
-    assert second == (Registration.Status.APPROVED, 1)
+    assert second == (Registration.Status.APPROVED, seen_by_the_second)
 
 
 def test_another_events_sign_ups_do_not_take_this_events_shared_places(monkeypatch):
