@@ -104,10 +104,11 @@ def _has_free_seat(event: Event) -> bool:
     return event_seats_taken(event=event) + event_seats_held(event=event) < event.capacity
 
 
-def _initial_status(*, event: Event, seats_taken: int) -> str:
-    """Status for a newcomer from the public form. Must run while the event row is locked."""
+def _initial_status(*, event: Event, seats_taken: int, seats_held: int | None = None) -> str:
+    """Status for a newcomer from the public form. Must run while the event row is locked.
+    ``seats_held``: ``event_seats_held``, where the caller has counted it already."""
     if event.capacity is not None:
-        seats_taken += event_seats_held(event=event)
+        seats_taken += event_seats_held(event=event) if seats_held is None else seats_held
     if event.capacity is not None and seats_taken >= event.capacity:
         if not event.has_waitlist:
             raise RegistrationError(_("Sorry, this event is full."), code="full")

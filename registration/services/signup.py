@@ -117,9 +117,10 @@ def _lock_and_check(
     (each still takes its own snapshot): the lock is held from here to the commit, and every
     round trip inside it is time the next sign-up waits. Written in SQL because it runs on every
     sign-up (the ORM spent ~2 ms of CPU compiling the subqueries, twenty times what the
-    database needs). Each check follows an index (``registration_event_status``;
-    ``registration_one_per_email_per_event`` on (event, lower(email))), so its cost does not
-    grow with the event's size.
+    database needs). The address is looked up through ``registration_one_per_email_per_event``
+    (event, lower(email)); the count reads the event's seat-holding entries of
+    ``registration_event_status``, so it grows with the seats taken (a counter on the event
+    would not).
     """
     quote = connection.ops.quote_name
     events = quote(Event._meta.db_table)
@@ -179,7 +180,7 @@ def _lock_and_check(
     return locked, seats_taken, existing_id, existing_status
 
 
-def _shared_lock_suffices(*, event: Event, seats_taken: int) -> bool:
+def _shared_lock_suffices(*, event: Event, seats_taken: int, seats_held: int) -> bool:
     """Whether a sign-up holding the event row shared may take its status from this count.
 
     The count misses at most the ``SHARED_SIGN_UPS - 1`` other shared sign-ups still running,
@@ -188,7 +189,7 @@ def _shared_lock_suffices(*, event: Event, seats_taken: int) -> bool:
     """
     if event.capacity is None:
         return True
-    taken = seats_taken + event_seats_held(event=event)
+    taken = seats_taken + seats_held
     return taken >= event.capacity or taken + SHARED_SIGN_UPS <= event.capacity
 
 
@@ -282,10 +283,6 @@ def _register_locked(
     """The sign-up's transaction: the event locked (``shared``: see ``_lock_and_check``),
     the status decided, and the registration of ``fields`` saved with its answers and mail."""
     delegation: Delegation | None = fields["delegation"]
-    # One round trip locks the event and makes both checks. Each subquery follows an index,
-    # so its cost does not grow with the event's size: the address through the unique
-    # (event, lower(email)) index, the seats through (event, status). A single FILTERed count
-    # would read every registration.
     checked = _lock_and_check(event_id=event_id, email=fields["email"], shared=shared)
     if checked is None:
         raise _EventLockNeeded
@@ -311,10 +308,14 @@ def _register_locked(
             row.delegation = None
             row.save(update_fields=["delegation", "updated_at"])
         return _reactivate_locked(registration=row, event=locked)
-    if shared and not _shared_lock_suffices(event=locked, seats_taken=seats_taken):
-        raise _EventLockNeeded
     if delegation is None:
-        status = _initial_status(event=locked, seats_taken=seats_taken)
+        # Read once for both: on a mixed or invitation-only event it is a query of its own.
+        seats_held = event_seats_held(event=locked) if locked.capacity is not None else 0
+        if shared and not _shared_lock_suffices(
+            event=locked, seats_taken=seats_taken, seats_held=seats_held
+        ):
+            raise _EventLockNeeded
+        status = _initial_status(event=locked, seats_taken=seats_taken, seats_held=seats_held)
     else:
         status = _nominee_status(event=locked, delegation=delegation, taken=seats_taken)
     registration = Registration(event=locked, status=status, **fields)

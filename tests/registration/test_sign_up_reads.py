@@ -98,3 +98,15 @@ def test_the_copies_kept_are_bounded_and_the_oldest_goes_first(client, monkeypat
     assert list(selectors._SIGN_UP_READS) == ["second", "third"]
     assert _sign_up(client, "again", slug="first").status_code == 302  # read again
     assert list(selectors._SIGN_UP_READS) == ["third", "first"]
+
+
+def test_a_sign_up_for_a_mixed_event_reads_the_delegations_quotas_once(client):
+    from tests.factories import DelegationFactory
+
+    event = EventFactory(slug="kept", admission=Event.Admission.MIXED, capacity=100)
+    DelegationFactory(event=event, quota=5)
+    with CaptureQueriesContext(connection) as queries:
+        assert _sign_up(client, 1).status_code == 302
+    quotas = [q for q in queries.captured_queries if 'FROM "delegations_delegation"' in q["sql"]]
+    assert len(quotas) == 1
+    assert Registration.objects.get(event=event).status == Registration.Status.APPROVED
