@@ -132,8 +132,9 @@ class FailOpenRedisCache(RedisCache):
 
 def count_in_window(key: str, window: int) -> int:
     """Count one more for ``key`` in the default cache, in a window of ``window`` seconds from
-    its first count; the new count. On Redis one round trip (``incr_in_window``); any other
-    cache adds the key, then increments it. A failing cache raises (the caller decides)."""
+    its first count; the new count. On Redis one round trip (``incr_in_window``, which fails
+    open like the rest of ``FailOpenRedisCache``: 1 while Redis is down); any other cache adds
+    the key, then increments it, and raises when it fails (the caller decides)."""
     backend = caches["default"]
     if isinstance(backend, FailOpenRedisCache):
         return backend.incr_in_window(key, window)
