@@ -3,7 +3,8 @@ each against a bare view in the same run.
 
 Both run in the same gunicorn, on the same database, in the same run: the project's
 ``/events/<slug>/register/`` (form validation with the event's questions, the rate limit, the
-row lock on the event, the duplicate check, the answers, the outbox row, the dispatcher woken
+event's row lock (shared while seats are plenty, then exclusive for the last ones), the
+duplicate check, the answers, the outbox row, the dispatcher woken
 on commit; the cache and the queue on one Redis, as in production) and a bare view that
 validates nothing and does one INSERT. Goal: ratio >= 0.3.
 
