@@ -52,8 +52,17 @@ class Registration(models.Model):
         REJECTED = "rejected", _("Rejected")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # No index of its own: the one-address-per-event index starts with the event. Only that
+    # index starts with it (the status index below starts with the status), so the sign-up's
+    # address lookup cannot take another one: when an event's rows were newer than the table's
+    # statistics (a burst of sign-ups), the planner took any index on the event and walked all
+    # of the event's rows for each lookup.
     event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
+        Event,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("event"),
+        db_index=False,
     )
     user = models.ForeignKey(
         "webinar.User",
@@ -106,9 +115,7 @@ class Registration(models.Model):
     )
     attended = models.BooleanField(_("attended"), default=False)
     minutes_attended = models.PositiveIntegerField(_("minutes attended"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status, default=Status.PENDING, db_index=True
-    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PENDING)
     # Set when a delegation nominated this participant (delegations app); its quota counts them.
     delegation = models.ForeignKey(
         "delegations.Delegation",
@@ -135,7 +142,9 @@ class Registration(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["event", "status"], name="registration_event_status"),
+            # Status first: a seat count (status IN seat-holding, event) reads exactly the
+            # event's seats, and lookups by status alone use it too.
+            models.Index(fields=["status", "event"], name="registration_status_event"),
         ]
 
     def __str__(self) -> str:

@@ -70,6 +70,19 @@ def pytest_runtest_logreport(report):
         _whole_durations_of_this_session[report.nodeid] = seen + report.duration
 
 
+def _database_name_at_start() -> str:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["NAME"]
+
+
+# The database's name as configured, read when this module is first imported. Django's test
+# set-up renames the configured database to the test one and, with --reuse-db, leaves it so;
+# mutmut forks each mutant's session from the process whose stats run did that, where the name
+# now read would be the test database's.
+_CONFIGURED_DATABASE_NAME = _database_name_at_start()
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """Under `make mutation`, each mutant's session works on its own copy of the test database.
@@ -114,7 +127,7 @@ def _postgresql_copy(database: dict):
     import psycopg
 
     test = database.setdefault("TEST", {})
-    kept = test.get("NAME") or f"test_{database['NAME']}"
+    kept = test.get("NAME") or f"test_{_CONFIGURED_DATABASE_NAME}"
     copy = f"{kept}_{os.getpid()}"
     server = {
         "host": database.get("HOST") or None,

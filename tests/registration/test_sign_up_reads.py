@@ -110,3 +110,49 @@ def test_a_sign_up_for_a_mixed_event_reads_the_delegations_quotas_once(client):
     quotas = [q for q in queries.captured_queries if 'FROM "delegations_delegation"' in q["sql"]]
     assert len(quotas) == 1
     assert Registration.objects.get(event=event).status == Registration.Status.APPROVED
+
+
+def _plan_nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+def test_the_checks_follow_the_indexes_when_the_rows_are_newer_than_the_statistics(client):
+    """A burst of sign-ups: the event's rows are not in the table's statistics yet."""
+    past = EventFactory(slug="past")
+    Registration.objects.bulk_create(
+        Registration(event=past, email=f"past{n}@example.org", status="approved")
+        for n in range(500)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registration_registration")
+    event = EventFactory(slug="kept", capacity=300)
+    Registration.objects.bulk_create(
+        Registration(event=event, email=f"r{n}@example.org", status=status)
+        for n, status in enumerate(["approved"] * 300 + ["waitlisted"] * 150)
+    )
+    seen = []
+
+    def keep(execute, sql, params, many, context):
+        seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        assert _sign_up(client, 1).status_code == 302
+    [(sql, params)] = [(sql, params) for sql, params in seen if "COUNT(*)" in sql]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        [[plan]] = cursor.fetchone()
+    nodes = list(_plan_nodes(plan["Plan"]))
+    scans = [node for node in nodes if "Scan" in node["Node Type"]]
+    # The address through the one-address index, walking no other row of the event.
+    [lookup] = [node for node in scans if "lower" in node.get("Index Cond", "")]
+    assert lookup["Index Name"] == "registration_one_per_email_per_event"
+    assert lookup.get("Rows Removed by Filter", 0) == 0
+    # The seats through an index on the event (at worst it walks the waiting list too).
+    [count] = [node for node in scans if node is not lookup]
+    assert count["Node Type"] in ("Index Scan", "Index Only Scan")
+    waiting = Registration.objects.filter(event=event, status="waitlisted").count()
+    assert count.get("Rows Removed by Filter", 0) <= waiting
+    assert Registration.objects.get(event=event, email="p1@example.org").status == "waitlisted"
