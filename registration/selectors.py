@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from registration.models import Category, OutgoingMail, Question, Registration, Sex
-from webinar.db import prepared_cursor
 from webinar.languages import autonym_choices
 from webinar.locale import collation_key
 from webinar.models import Event, User
@@ -82,7 +81,7 @@ def event_and_questions_for_sign_up(*, slug: str) -> tuple[Event, list[Question]
         f"q.xmin::text || q.ctid::text, ',' ORDER BY q.id) FROM {questions} q "
         f"WHERE q.event_id = e.id), '') FROM {events} e WHERE e.slug = %s AND e.is_published"
     )
-    with prepared_cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, [slug])
         row = cursor.fetchone()
     if row is None:

@@ -1,13 +1,10 @@
-"""The sign-up's statements on PostgreSQL: prepared once per connection, and a row written
-with the rows that point at it in one round trip."""
+"""Writing a row and the rows that point at it in one round trip to the database."""
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model
@@ -42,7 +39,7 @@ def insert_with_children(parent: Model, children: Children) -> None:
     for (_fk_name, rows), fields in zip(groups, group_fields, strict=True):
         for row in rows:
             params.extend(f.get_db_prep_save(f.pre_save(row, True), db) for f in fields)
-    with prepared_cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         keys = cursor.fetchone()
     parent.pk = keys[0]
@@ -100,53 +97,3 @@ def _statement(shape) -> tuple[str, list[Field], list[list[Field]]]:
         selects.append(f"ARRAY(SELECT id FROM c{n})")  # noqa: S608
     # Only quoted names and placeholders go into the text; the values are parameters.
     return f"WITH {', '.join(ctes)} SELECT {', '.join(selects)}", fields, group_fields
-
-
-@contextmanager
-def prepared_cursor(using: str = DEFAULT_DB_ALIAS) -> Iterator[Any]:
-    """A cursor whose statements PostgreSQL parses and plans once per connection.
-
-    For the few statements every sign-up runs: their planning cost the database as much CPU
-    as running them. The values are sent apart from the text (server-side binding), which a
-    prepared statement needs; Django's own cursors bind on the client and prepare nothing.
-    The cursor is wrapped as Django wraps its own (query logging, ``execute_wrapper``).
-    Elsewhere (SQLite), Django's cursor. A connection pooler in front of PostgreSQL must keep
-    prepared statements (PgBouncer 1.21 and later, ``max_prepared_statements``).
-    """
-    db = connections[using]
-    if db.vendor != "postgresql":
-        with db.cursor() as cursor:
-            yield cursor
-        return
-    # What Django's cursor() does first: the health check, then the connection.
-    db.close_if_health_check_failed()
-    db.ensure_connection()
-    db.validate_thread_sharing()
-    prepared, debug = _prepared_cursor_classes()
-    with db.wrap_database_errors:
-        raw = prepared(db.connection)
-    cursor = debug(raw, db) if db.queries_logged else db.make_cursor(raw)
-    with cursor:
-        yield cursor
-
-
-@functools.cache
-def _prepared_cursor_classes() -> tuple[type, type]:
-    """The psycopg cursor that prepares every statement, and the wrapper that logs its
-    statements when Django logs queries (tests, DEBUG)."""
-    import psycopg
-    from django.db.backends.postgresql.base import CursorDebugWrapper
-    from django.db.backends.utils import CursorWrapper
-
-    class PreparedCursor(psycopg.Cursor):
-        def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
-
-    class PreparedDebugWrapper(CursorDebugWrapper):
-        def execute(self, sql, params=None):
-            # Logged as written, with its placeholders: psycopg keeps no text of a prepared
-            # statement's execution for Django to show the values in.
-            with self.debug_sql(sql, params):
-                return CursorWrapper.execute(self, sql, params)
-
-    return PreparedCursor, PreparedDebugWrapper

@@ -24,7 +24,7 @@ from registration.services.common import (
     event_seats_taken,
 )
 from registration.services.outbox import mail_queue, mail_recorded, mail_row
-from webinar.db import insert_with_children, prepared_cursor
+from webinar.db import insert_with_children
 from webinar.models import Event, User
 
 if TYPE_CHECKING:
@@ -162,29 +162,20 @@ def _lock_and_check(
     checks_params: list[int | str] = [
         event_id, *(str(status) for status in SEAT_HOLDING), event_id, email
     ]  # fmt: skip
-    if connection.vendor == "postgresql":
-        # Both prepared, and sent in one round trip with the transaction's BEGIN (pipeline).
-        with (
-            prepared_cursor() as lock_cursor,
-            prepared_cursor() as checks_cursor,
-            connection.wrap_database_errors,
-            connection.connection.pipeline(),
-        ):
-            lock_cursor.execute(lock_sql, lock_params)
-            checks_cursor.execute(checks_sql, checks_params)
-            row = lock_cursor.fetchone()
-            checks = checks_cursor.fetchone()
-    else:  # SQLite: the IMMEDIATE transaction already holds the write lock
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{lock_sql}; {checks_sql}", [*lock_params, *checks_params])
+            row = cursor.fetchone()
+            cursor.cursor.nextset()
+        else:  # SQLite: the IMMEDIATE transaction already holds the write lock
             cursor.execute(lock_sql, lock_params)
             row = cursor.fetchone()
             cursor.execute(checks_sql, checks_params)
-            checks = cursor.fetchone()
-    if row is None:
-        if shared:
-            return None
-        raise Event.DoesNotExist
-    seats_taken, existing_id, existing_status = checks
+        if row is None:
+            if shared:
+                return None
+            raise Event.DoesNotExist
+        seats_taken, existing_id, existing_status = cursor.fetchone()
     locked = Event.from_db(connection.alias, list(LOCKED_EVENT_FIELDS), row)
     return locked, seats_taken, existing_id, existing_status
 

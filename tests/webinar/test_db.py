@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from registration.models import Answer, OutgoingMail, Registration
 from tests.factories import EventFactory, QuestionFactory
-from webinar.db import insert_with_children, prepared_cursor
+from webinar.db import insert_with_children
 
 pytestmark = pytest.mark.django_db
 
@@ -87,54 +87,3 @@ def test_a_value_too_long_for_its_column_is_refused_not_cut_short():
     with pytest.raises(DataError), transaction.atomic():
         insert_with_children(too_long, [])
     assert Registration.objects.count() == 0
-
-
-def _prepared_statements() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        return [row[0] for row in cursor.fetchall()]
-
-
-@pytest.mark.postgres
-def test_the_prepared_cursor_prepares_its_statements_and_django_prepares_none():
-    event = EventFactory(slug="prepared")
-    with prepared_cursor() as cursor:
-        cursor.execute("SELECT slug FROM webinar_event WHERE id = %s", [event.pk])
-        assert cursor.fetchone() == ("prepared",)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT title FROM webinar_event WHERE id = %s", [event.pk])
-    list(Registration.objects.filter(event=event))
-    statements = _prepared_statements()
-    assert "SELECT slug FROM webinar_event WHERE id = $1" in statements
-    django_made = ("SELECT title FROM webinar_event", 'SELECT "registration_registration"')
-    assert not [s for s in statements if s.startswith(django_made)]
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_sign_up_prepares_its_statements_once_per_connection(client):
-    from tests.registration.test_views import VALID
-
-    connection.close()  # a connection of its own: none prepared yet
-    EventFactory(slug="twice")
-    for n in (1, 2, 3):
-        response = client.post("/events/twice/register/", {**VALID, "email": f"p{n}@example.org"})
-        assert response.status_code == 302
-    statements = _prepared_statements()
-    # The version check, the lock, the checks and the insert: four, whatever the sign-ups.
-    assert len(statements) == 4
-    assert sum("FOR SHARE" in s for s in statements) == 1
-    assert sum(s.startswith("WITH parent AS (INSERT") for s in statements) == 1
-    assert Registration.objects.filter(event__slug="twice").count() == 3
-
-
-@pytest.mark.postgres
-def test_the_prepared_cursor_raises_djangos_errors_and_logs_its_statements():
-    with (
-        CaptureQueriesContext(connection) as queries,
-        pytest.raises(DataError),
-        transaction.atomic(),
-        prepared_cursor() as cursor,
-    ):
-        cursor.execute("SELECT 1 / %s", [0])
-    assert [q["sql"] for q in queries.captured_queries if "/" in q["sql"]] == ["SELECT 1 / %s"]
