@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import mimetypes
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -102,14 +103,11 @@ def render_pdf(
     language: str = "en",
     generated: dict[str, tuple[bytes, str]] | None = None,
     pdf_variant: str | None = None,
-    font_config=None,
 ) -> RenderedPDF:
     """Render ``html``; ``generated`` images are served by name under GENERATED_BASE_URL.
 
     ``pdf_variant`` is passed to WeasyPrint (for instance ``"pdf/ua-1"``: tagged, accessible).
     The document language and title come from the HTML (``<html lang>`` and ``<title>``).
-    ``font_config`` (a WeasyPrint ``FontConfiguration``) may be shared by many renders of one
-    process: the fonts are then looked up once (a quarter of a certificate's render time).
     """
     # Imported here: WeasyPrint loads Pango at import, which the web process never needs.
     from weasyprint import HTML
@@ -118,13 +116,32 @@ def render_pdf(
     with _no_cycle_collection():
         document = HTML(
             string=html, base_url=STATIC_BASE_URL, url_fetcher=make_url_fetcher(generated)
-        ).render(font_config=font_config, **options)
+        ).render(font_config=_font_config(), **options)
         content = document.write_pdf(finisher=_serialise_streams_once, **options)
         pages = len(document.pages)
         # Dropped before the collector runs again: what reference counting frees now, the
         # collector's first pass does not walk (a twelfth of the report's render time).
         del document
     return RenderedPDF(content=content, pages=pages)
+
+
+_FONTS = threading.local()
+
+
+def _font_config() -> Any:
+    """This thread's WeasyPrint font configuration, made at its first render and kept.
+
+    A new one (WeasyPrint's default) looks every font up and loads it again for each
+    document: a worker that builds many reports and certificates does it once. The project's
+    stylesheets declare no ``@font-face``, so nothing one document adds is seen by the next
+    (a test checks it). One per thread, as Pango's font map is not shared between threads.
+    """
+    config = getattr(_FONTS, "config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _FONTS.config = FontConfiguration()
+    return config
 
 
 def _serialise_streams_once(_document, pdf) -> None:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, CertificateBatch, CertificateLog
-from certificates.services.rendering import Signatory, certificate_pdf, new_font_config
+from certificates.services.rendering import Signatory, certificate_pdf
 from webinar.models import Event, User
 
 logger = logging.getLogger(__name__)
@@ -142,7 +142,6 @@ def batch_run(*, batch_id: int) -> CertificateBatch | None:
     current: Certificate | None = None
     try:
         signatory = Signatory.for_event(event)
-        font_config = new_font_config()
         while True:
             chunk = list(_pending(event.pk).select_related("registration").order_by("pk")[:size])
             if not chunk:
@@ -150,9 +149,7 @@ def batch_run(*, batch_id: int) -> CertificateBatch | None:
             rendered = 0
             for current in chunk:
                 current.event = event
-                content = certificate_pdf(
-                    certificate=current, signatory=signatory, font_config=font_config
-                )
+                content = certificate_pdf(certificate=current, signatory=signatory)
                 if _store(current, content):
                     rendered += 1
             current = None

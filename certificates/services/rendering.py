@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -23,10 +22,6 @@ from reports.pdf import GENERATED_BASE_URL, render_pdf
 from webinar.languages import LANGUAGE_CODES
 from webinar.locale import format_date
 from webinar.models import Event
-
-if TYPE_CHECKING:
-    from weasyprint.text.fonts import FontConfiguration
-
 
 LOGO_MAX_BYTES = 4 * 1024 * 1024
 
@@ -172,24 +167,15 @@ def certificate_generated(*, certificate: Certificate, signatory: Signatory) -> 
     return generated
 
 
-def new_font_config() -> FontConfiguration:
-    """One per batch: the fonts are looked up once for all its pages."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
-
-
 def certificate_pdf(
     *,
     certificate: Certificate,
     signatory: Signatory,
-    font_config: FontConfiguration | None = None,
 ) -> bytes:
     rendered = render_pdf(
         html=certificate_html(certificate=certificate, signatory=signatory),
         language=certificate.language,
         generated=certificate_generated(certificate=certificate, signatory=signatory),
         pdf_variant=settings.CERTIFICATE_PDF_VARIANT or None,
-        font_config=font_config,
     )
     return rendered.content

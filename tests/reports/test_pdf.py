@@ -1,6 +1,7 @@
 """The renderer fetches the project's static files and nothing else."""
 
 import io
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -141,3 +142,46 @@ def test_the_rendered_document_is_freed_before_the_cycle_collector_resumes(monke
     rendered = render_pdf(html=ARCHIVAL_PAGE)
     assert rendered.pages == 1
     assert alive_at_resume == [0]
+
+
+def test_renders_of_one_thread_share_one_font_configuration(monkeypatch):
+    import threading
+
+    from weasyprint import HTML
+
+    seen = []
+    real_render = HTML.render
+
+    def render(self, *args, **kwargs):
+        seen.append(kwargs["font_config"])
+        return real_render(self, *args, **kwargs)
+
+    monkeypatch.setattr(HTML, "render", render)
+    render_pdf(html="<p>one</p>")
+    render_pdf(html="<p>two</p>")
+    other = threading.Thread(target=render_pdf, kwargs={"html": "<p>three</p>"})
+    other.start()
+    other.join()
+    assert seen[0] is seen[1]
+    assert seen[2] is not seen[0]
+
+
+# The font configuration is kept from one render to the next: a font a document declared
+# would be seen by the next documents. None is declared, in any PDF's template or the
+# stylesheets it links.
+PDF_TEMPLATES = ["reports/report.html", "certificates/certificate.html"]
+
+
+@pytest.mark.parametrize("name", PDF_TEMPLATES)
+def test_no_pdf_template_or_stylesheet_declares_a_font(name):
+    import re
+
+    from django.contrib.staticfiles import finders
+    from django.template.loader import get_template
+
+    template = Path(get_template(name).origin.name).read_text()
+    linked = re.findall(r'<link rel="stylesheet" href="([^"]+)"', template)
+    assert linked
+    for text in [template, *(Path(finders.find(href)).read_text() for href in linked)]:
+        assert "@font-face" not in text
+        assert "@import" not in text
