@@ -259,6 +259,38 @@ def test_report_long_unbroken_word_wraps_inside_the_page(tmp_path):
     assert max(right_edges) <= page_width - 56
 
 
+@pytest.mark.parametrize("wide", ["W", "\u0645", "\U0001f30d"])
+def test_annex_names_without_spaces_stay_inside_the_page(tmp_path, wide):
+    """The annex looks for no break inside a word: none of its words is too wide for a line.
+
+    The widest Latin letter, an Arabic one and an emoji, just below and far above the length
+    at which ``breakable`` cuts a word.
+    """
+    import subprocess
+
+    report = ReportFactory()
+    for n, length in enumerate((59, 400)):
+        RegistrationFactory(
+            event=report.event,
+            first_name=wide * min(length, 150),
+            last_name=f"Person{n}",
+            organization=wide * min(length, 200),
+            consent_listing=True,
+        )
+    rendered, _fallbacks = services.report_render(report=report, language="en")
+    path = tmp_path / "annex.pdf"
+    path.write_bytes(rendered.content)
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    page_width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    words = re.findall(r'xMin="([\d.]+)"[^>]*xMax="([\d.]+)"[^>]*>([^<]*)<', boxes)
+    wide_words = [(float(x0), float(x1)) for x0, x1, word in words if wide * 20 in word]
+    assert len(wide_words) >= 4
+    # A4 is 595 points wide with 20 mm (57 points) margins: nothing goes past the right one.
+    assert max(x1 for _x0, x1 in wide_words) <= page_width - 56
+
+
 def test_report_country_chart_title_counts_the_bars_it_draws():
     codes = ["NE", "ML", "TD", "BF", "MR", "SN", "NG", "SD", "EG", "LY", "DZ", "MA", "CH", "GM"]
     codes += ["CM", "ER"]
