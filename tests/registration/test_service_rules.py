@@ -289,6 +289,47 @@ def test_bulk_approval_of_waitlisted_in_arrival_order_stops_at_capacity():
     assert Registration.objects.get(pk=later.pk).status == Status.WAITLISTED
 
 
+def test_bulk_approval_across_two_events_keeps_each_events_capacity():
+    full, roomy = EventFactory(capacity=1), EventFactory(capacity=5)
+    seated = RegistrationFactory(event=full, status=Status.APPROVED)
+    refused_here = RegistrationFactory(event=full, status=Status.REJECTED)
+    welcome_there = RegistrationFactory(event=roomy, status=Status.REJECTED)
+    result = services.registrations_apply(
+        registration_ids=[refused_here.pk, welcome_there.pk], action="approve"
+    )
+    assert (result.changed, result.skipped, result.full_other) == (1, 1, 1)
+    statuses = dict(Registration.objects.values_list("pk", "status"))
+    assert statuses == {
+        seated.pk: Status.APPROVED,
+        refused_here.pk: Status.REJECTED,
+        welcome_there.pk: Status.APPROVED,
+    }
+
+
+def test_bulk_approval_counts_each_refusal_by_what_it_was():
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event, status=Status.APPROVED)
+    rejected = [RegistrationFactory(event=event, status=Status.REJECTED) for _ in range(2)]
+    waiting = RegistrationFactory(event=event, status=Status.WAITLISTED)
+    result = services.registrations_apply(
+        registration_ids=[*(r.pk for r in rejected), waiting.pk], action="approve"
+    )
+    assert (result.changed, result.skipped) == (0, 3)
+    assert (result.full_waitlisted, result.full_other) == (1, 2)
+
+
+def test_bulk_approval_gives_a_tie_in_arrival_time_to_the_lower_id():
+    event = EventFactory(capacity=1)
+    first, second = (RegistrationFactory(event=event, status=Status.WAITLISTED) for _ in range(2))
+    # The same arrival time for both; the first one's row is written again, after the second.
+    Registration.objects.filter(pk__in=[first.pk, second.pk]).update(created_at=timezone.now())
+    Registration.objects.filter(pk=first.pk).update(first_name="Rewritten")
+    result = services.registrations_apply(registration_ids=[second.pk, first.pk], action="approve")
+    assert (result.changed, result.full_waitlisted) == (1, 1)
+    assert Registration.objects.get(pk=first.pk).status == Status.APPROVED
+    assert Registration.objects.get(pk=second.pk).status == Status.WAITLISTED
+
+
 def test_bulk_action_touches_only_the_given_rows_of_each_event():
     event, other = EventFactory(), EventFactory()
     chosen = RegistrationFactory(event=event, status=Status.PENDING)
