@@ -245,6 +245,41 @@ def test_another_events_sign_ups_do_not_take_this_events_shared_places(monkeypat
     assert second == (Registration.Status.APPROVED, 1)
 
 
+def test_a_shared_place_taken_for_another_event_leaves_this_events_places_free(monkeypatch):
+    """With one shared place per event, the other event's taken place is not this one's:
+    the shared lock is had at once, with no fall back to the event to itself."""
+    from registration.services.signup import _lock_and_check
+
+    monkeypatch.setattr("registration.services.signup.SHARED_SIGN_UPS", 1)
+    event, other = EventFactory(capacity=None), EventFactory(capacity=None)
+
+    def shared_lock(target):
+        with transaction.atomic():
+            return _lock_and_check(event_id=target.pk, email="x@example.org", shared=True)
+
+    first, second = _first_then_second(
+        lambda: _lock_and_check(event_id=other.pk, email="x@example.org", shared=True),
+        lambda: shared_lock(event),
+    )
+    assert first is not None and first[0].pk == other.pk
+    assert second is not None and second[0].pk == event.pk
+
+
+def test_a_dispatch_skips_the_rows_another_one_is_taking():
+    registration = RegistrationFactory(event=EventFactory())
+    taken = OutgoingMail.objects.create(
+        registration=registration, kind="confirmation", due_at=timezone.now()
+    )
+
+    def take_it():
+        # What another dispatch holds between its read and its update.
+        return list(OutgoingMail.objects.select_for_update().filter(pk=taken.pk))
+
+    held, queued = _first_then_second(take_it, services.mail_dispatch)
+    assert held == [taken]
+    assert queued == 0  # not waited for: the other dispatch queues it
+
+
 def test_re_registering_after_cancelling_waits_for_the_event_to_itself():
     event = EventFactory(capacity=100)
     back = RegistrationFactory(

@@ -88,6 +88,19 @@ def test_dispatch_queues_in_due_order():
     assert [m.to for m in mail.outbox] == [["a@x.org"], ["b@x.org"]]
 
 
+def test_dispatch_queues_a_tie_in_due_time_by_id():
+    event = EventFactory()
+    first, second = (RegistrationFactory(event=event, email=e) for e in ("a@x.org", "b@x.org"))
+    rows = [_row(first), _row(second)]
+    # The same due time, written to the second row first: the first now lies after it in the
+    # table and in the index.
+    now = timezone.now()
+    for row in reversed(rows):
+        OutgoingMail.objects.filter(pk=row.pk).update(due_at=now)
+    services.mail_dispatch()
+    assert [m.to for m in mail.outbox] == [["a@x.org"], ["b@x.org"]]
+
+
 @pytest.fixture
 def shared_wake(settings):
     settings.OUTBOX_WAKE_SHARED = True

@@ -264,6 +264,20 @@ def test_promotion_follows_arrival_time_not_id():
     assert Registration.objects.get(pk=later.pk).status == Status.WAITLISTED
 
 
+def test_promotion_gives_a_tie_in_arrival_time_to_the_lower_id():
+    event = EventFactory(capacity=1)
+    seated = RegistrationFactory(event=event, status=Status.APPROVED)
+    first, second = (RegistrationFactory(event=event, status=Status.WAITLISTED) for _ in range(2))
+    # The same arrival time, written to the second first: the first now lies after it in the
+    # table and in the index.
+    now = timezone.now()
+    for registration in (second, first):
+        Registration.objects.filter(pk=registration.pk).update(created_at=now)
+    services.registrations_apply(registration_ids=[seated.pk], action="cancel")
+    assert Registration.objects.get(pk=first.pk).status == Status.APPROVED
+    assert Registration.objects.get(pk=second.pk).status == Status.WAITLISTED
+
+
 def test_promotion_to_pending_under_manual_approval_and_only_from_the_waiting_list():
     event = EventFactory(capacity=1, approval_mode=Event.ApprovalMode.MANUAL)
     seated = RegistrationFactory(event=event, status=Status.APPROVED)
