@@ -264,6 +264,20 @@ def test_promotion_follows_arrival_time_not_id():
     assert Registration.objects.get(pk=later.pk).status == Status.WAITLISTED
 
 
+def test_promotion_passes_over_an_anonymised_person_on_the_waiting_list():
+    event = EventFactory(capacity=1)
+    seated = RegistrationFactory(event=event, status=Status.APPROVED)
+    wiped = RegistrationFactory(event=event, status=Status.WAITLISTED)
+    next_one = RegistrationFactory(event=event, status=Status.WAITLISTED)
+    Registration.objects.filter(pk=wiped.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=1)
+    )
+    services.registrations_anonymise(queryset=Registration.objects.filter(pk=wiped.pk))
+    services.registrations_apply(registration_ids=[seated.pk], action="cancel")
+    assert Registration.objects.get(pk=wiped.pk).status == Status.WAITLISTED
+    assert Registration.objects.get(pk=next_one.pk).status == Status.APPROVED
+
+
 def test_promotion_gives_a_tie_in_arrival_time_to_the_lower_id():
     event = EventFactory(capacity=1)
     seated = RegistrationFactory(event=event, status=Status.APPROVED)
