@@ -280,6 +280,22 @@ def test_a_dispatch_skips_the_rows_another_one_is_taking():
     assert queued == 0  # not waited for: the other dispatch queues it
 
 
+def test_two_sign_ups_with_one_address_at_once_keep_one_and_mail_its_owner():
+    """Both pass the address check side by side (shared lock); the constraint keeps the first,
+    and the second is told, as after the check, while the owner is mailed their link."""
+    event = EventFactory(capacity=100)
+
+    def again():
+        return _sign_up(event, "Same@Example.org")
+
+    first, second = _first_then_second(lambda: _sign_up(event, "same@example.org"), again)
+    assert isinstance(second, services.RegistrationError)
+    assert (second.code, str(second.message)) == ("duplicate", "Already registered.")
+    assert list(event.registrations.values_list("pk", flat=True)) == [first.pk]
+    kinds = list(first.mails.order_by("pk").values_list("kind", flat=True))
+    assert kinds == [OutgoingMail.Kind.APPROVED, OutgoingMail.Kind.ALREADY_REGISTERED]
+
+
 def test_re_registering_after_cancelling_waits_for_the_event_to_itself():
     event = EventFactory(capacity=100)
     back = RegistrationFactory(
