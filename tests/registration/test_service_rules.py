@@ -367,9 +367,11 @@ def test_bulk_approval_counts_each_refusal_by_what_it_was():
 def test_bulk_approval_gives_a_tie_in_arrival_time_to_the_lower_id():
     event = EventFactory(capacity=1)
     first, second = (RegistrationFactory(event=event, status=Status.WAITLISTED) for _ in range(2))
-    # The same arrival time for both; the first one's row is written again, after the second.
-    Registration.objects.filter(pk__in=[first.pk, second.pk]).update(created_at=timezone.now())
-    Registration.objects.filter(pk=first.pk).update(first_name="Rewritten")
+    # The same arrival time, written to the second first: the first now lies after it in the
+    # table and in the index.
+    now = timezone.now()
+    for registration in (second, first):
+        Registration.objects.filter(pk=registration.pk).update(created_at=now)
     result = services.registrations_apply(registration_ids=[second.pk, first.pk], action="approve")
     assert (result.changed, result.full_waitlisted) == (1, 1)
     assert Registration.objects.get(pk=first.pk).status == Status.APPROVED
