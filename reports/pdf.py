@@ -7,6 +7,7 @@ even so the renderer gets a fetcher that refuses every URL but the project's sta
 
 from __future__ import annotations
 
+import functools
 import gc
 import mimetypes
 import threading
@@ -132,16 +133,31 @@ def _font_config() -> Any:
     """This thread's WeasyPrint font configuration, made at its first render and kept.
 
     A new one (WeasyPrint's default) looks every font up and loads it again for each
-    document: a worker that builds many reports and certificates does it once. The project's
-    stylesheets declare no ``@font-face``, so nothing one document adds is seen by the next
-    (a test checks it). One per thread, as Pango's font map is not shared between threads.
+    document: a worker that builds many reports and certificates does it once. A document
+    whose stylesheets declare a ``@font-face`` adds that font to the configuration, so the
+    next render gets a new one: no document sees another's fonts. One per thread, as Pango's
+    font map is not shared between threads.
     """
     config = getattr(_FONTS, "config", None)
-    if config is None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        config = _FONTS.config = FontConfiguration()
+    if config is None or config.declared_fonts:
+        config = _FONTS.config = _kept_font_configuration_class()()
     return config
+
+
+@functools.cache
+def _kept_font_configuration_class() -> type:
+    from weasyprint.text.fonts import FontConfiguration
+
+    class KeptFontConfiguration(FontConfiguration):
+        """Notes whether a document declared a font of its own."""
+
+        declared_fonts = False
+
+        def add_font_face(self, rule_descriptors, url_fetcher):
+            self.declared_fonts = True
+            return super().add_font_face(rule_descriptors, url_fetcher)
+
+    return KeptFontConfiguration
 
 
 def _serialise_streams_once(_document, pdf) -> None:

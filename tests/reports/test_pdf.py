@@ -166,9 +166,29 @@ def test_renders_of_one_thread_share_one_font_configuration(monkeypatch):
     assert seen[2] is not seen[0]
 
 
-# The font configuration is kept from one render to the next: a font a document declared
-# would be seen by the next documents. None is declared, in any PDF's template or the
-# stylesheets it links.
+def test_a_document_that_declares_a_font_leaves_the_next_a_new_font_configuration(monkeypatch):
+    from weasyprint import HTML
+
+    seen = []
+    real_render = HTML.render
+
+    def render(self, *args, **kwargs):
+        seen.append(kwargs["font_config"])
+        return real_render(self, *args, **kwargs)
+
+    monkeypatch.setattr(HTML, "render", render)
+    declares = '<style>@font-face { font-family: "Own"; src: url(missing.woff2) }</style><p>x</p>'
+    render_pdf(html="<p>plain</p>")
+    render_pdf(html=declares)
+    render_pdf(html="<p>after</p>")
+    render_pdf(html="<p>after again</p>")
+    assert seen[1] is seen[0]  # kept until a document declares a font
+    assert seen[2] is not seen[1]
+    assert seen[3] is seen[2]
+
+
+# The report and the certificates keep the font configuration from one render to the next only
+# while they declare no font: none is declared in their templates or the stylesheets they link.
 PDF_TEMPLATES = ["reports/report.html", "certificates/certificate.html"]
 
 
