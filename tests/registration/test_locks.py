@@ -266,9 +266,12 @@ def test_a_shared_place_taken_for_another_event_leaves_this_events_places_free(m
 
 
 def test_a_dispatch_skips_the_rows_another_one_is_taking():
-    registration = RegistrationFactory(event=EventFactory())
-    taken = OutgoingMail.objects.create(
-        registration=registration, kind="confirmation", due_at=timezone.now()
+    event = EventFactory()
+    taken, free = (
+        OutgoingMail.objects.create(
+            registration=RegistrationFactory(event=event), kind="approved", due_at=timezone.now()
+        )
+        for _ in range(2)
     )
 
     def take_it():
@@ -277,7 +280,10 @@ def test_a_dispatch_skips_the_rows_another_one_is_taking():
 
     held, queued = _first_then_second(take_it, services.mail_dispatch)
     assert held == [taken]
-    assert queued == 0  # not waited for: the other dispatch queues it
+    # The free row is queued; the taken one is not waited for: the other dispatch queues it.
+    assert queued == 1
+    assert OutgoingMail.objects.get(pk=free.pk).queued_at is not None
+    assert OutgoingMail.objects.get(pk=taken.pk).queued_at is None
 
 
 def test_two_sign_ups_with_one_address_at_once_keep_one_and_mail_its_owner():
