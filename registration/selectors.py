@@ -53,52 +53,88 @@ def event_for_sign_up(*, slug: str) -> QuerySet[Event]:
     return Event.objects.filter(slug=slug, is_published=True).only(*SIGN_UP_FIELDS)
 
 
-# Per process: slug -> (version of the rows, event, questions); see event_and_questions_for_sign_up.
-_SIGN_UP_READS: dict[str, tuple[str, Event, list[Question]]] = {}
+# Per process: slug -> the reads of its last sign-up; see sign_up_reads.
+_SIGN_UP_READS: dict[str, SignUpReads] = {}
 _SIGN_UP_READS_MAX = 64
 
 
-def event_and_questions_for_sign_up(*, slug: str) -> tuple[Event, list[Question]] | None:
-    """The published event (``event_for_sign_up``) and its questions, for a sign-up; None when
-    there is no such event.
+@dataclass(frozen=True)
+class SignUpReads:
+    """What a sign-up reads before the event's lock: the published event (only the fields of
+    ``event_for_sign_up``) and its questions, with the version of their rows.
 
-    Every sign-up reads the same rows, which change seldom. On PostgreSQL a row's version is
-    named by ``xmin`` (the transaction that wrote it) with ``ctid`` (where it lies: each change
-    within one transaction writes a new place), so one small statement says whether the event
-    or any of its questions (added, edited, removed) changed since this process read them; only
-    then are they read again. Exact, unlike a cache with a lifetime:
-    a sign-up never sees an event or a question older than the committed ones. Elsewhere
-    (SQLite) they are read every time. The objects are shared: callers do not change them.
+    ``checked`` says the version was read from the database for this request. A kept copy is
+    not: the sign-up passes its ``version`` to ``services.register``, whose lock statement reads
+    the current one, and starts again with ``sign_up_reads(kept=False)`` when they differ
+    (``services.StaleSignUpReads``). ``version`` is None where nothing is kept (SQLite).
+    The objects are shared between requests: callers do not change them.
+    """
+
+    event: Event
+    questions: list[Question]
+    version: str | None
+    checked: bool
+
+
+def sign_up_version_sql(events: str) -> str:
+    """SQL for the version of an event row and of its questions' rows (added, edited,
+    removed); ``events`` names the event table's row in the statement (an alias or the quoted
+    table name, never a value).
+
+    On PostgreSQL a row's version is named by ``xmin`` (the transaction that wrote it) with
+    ``ctid`` (where it lies: each change within one transaction writes a new place). Exact,
+    unlike a cache with a lifetime."""
+    questions = connection.ops.quote_name(Question._meta.db_table)
+    return (
+        f"{events}.xmin::text || {events}.ctid::text || '/' || COALESCE((SELECT string_agg("  # noqa: S608
+        f"q.xmin::text || q.ctid::text, ',' ORDER BY q.id) FROM {questions} q "
+        f"WHERE q.event_id = {events}.id), '')"
+    )
+
+
+def sign_up_reads(*, slug: str, kept: bool = True) -> SignUpReads | None:
+    """The reads of a sign-up for the published event ``slug``; None when there is no such
+    event.
+
+    Every sign-up reads the same rows, which change seldom. On PostgreSQL, with ``kept``, the
+    copy this process kept from an earlier sign-up comes back without a query (unchecked: see
+    ``SignUpReads``). Otherwise one small statement reads the version, and the rows are read
+    again only when it differs from the kept copy's. Elsewhere (SQLite) they are read every
+    time.
     """
     if connection.vendor != "postgresql":
         event = event_for_sign_up(slug=slug).first()
-        return None if event is None else (event, event_questions(event=event))
-    quote = connection.ops.quote_name
-    events, questions = quote(Event._meta.db_table), quote(Question._meta.db_table)
+        if event is None:
+            return None
+        return SignUpReads(event, event_questions(event=event), version=None, checked=True)
+    known = _SIGN_UP_READS.get(slug)
+    if kept and known is not None:
+        return known
+    events = connection.ops.quote_name(Event._meta.db_table)
     # Only quoted names go into the text; the slug is a parameter.
     sql = (
-        f"SELECT e.xmin::text || e.ctid::text || '/' || COALESCE((SELECT string_agg("  # noqa: S608
-        f"q.xmin::text || q.ctid::text, ',' ORDER BY q.id) FROM {questions} q "
-        f"WHERE q.event_id = e.id), '') FROM {events} e WHERE e.slug = %s AND e.is_published"
+        f"SELECT {sign_up_version_sql('e')} FROM {events} e "  # noqa: S608
+        "WHERE e.slug = %s AND e.is_published"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [slug])
         row = cursor.fetchone()
     if row is None:
+        _SIGN_UP_READS.pop(slug, None)
         return None
     version = row[0]
-    known = _SIGN_UP_READS.get(slug)
-    if known is not None and known[0] == version:
-        return known[1], known[2]
-    # Read after the version: if they changed in between, the next sign-up reads them again.
+    if known is not None and known.version == version:
+        return SignUpReads(known.event, known.questions, version, checked=True)
+    # Read after the version: if they changed in between, the lock statement tells.
     event = event_for_sign_up(slug=slug).first()
     if event is None:
+        _SIGN_UP_READS.pop(slug, None)
         return None
-    reads = (version, event, event_questions(event=event))
-    if len(_SIGN_UP_READS) >= _SIGN_UP_READS_MAX:
+    if len(_SIGN_UP_READS) >= _SIGN_UP_READS_MAX and slug not in _SIGN_UP_READS:
         _SIGN_UP_READS.pop(next(iter(_SIGN_UP_READS), ""), None)  # the oldest; threads may race
-    _SIGN_UP_READS[slug] = reads
-    return reads[1], reads[2]
+    _SIGN_UP_READS.pop(slug, None)  # kept again as the newest
+    _SIGN_UP_READS[slug] = SignUpReads(event, event_questions(event=event), version, checked=False)
+    return SignUpReads(event, _SIGN_UP_READS[slug].questions, version, checked=True)
 
 
 def event_for_signup_page(*, slug: str) -> QuerySet[Event]:

@@ -24,50 +24,28 @@ from webinar.models import Event
 @require_http_methods(["GET", "POST"])
 def register(request, slug: str):
     if request.method == "POST":
-        # Only what a sign-up reads; a page shown instead loads the whole event (below).
-        reads = selectors.event_and_questions_for_sign_up(slug=slug)
-        if reads is None:
-            raise Http404
-        event, questions = reads
-    else:  # the page says whether the event is full: the seats are counted in the same query
-        event = get_object_or_404(selectors.event_for_signup_page(slug=slug))
-        questions = None
+        # Usually the copy kept from the last sign-up, checked under the event's lock.
+        attempt = _SignUpAttempt(request, slug)
+        response = attempt.respond(selectors.sign_up_reads(slug=slug))
+        if response is None:  # the copy was out of date: once more, from fresh reads (which
+            # are checked, so this answer is never None)
+            response = attempt.respond(selectors.sign_up_reads(slug=slug, kept=False))
+        return response
+    # The page says whether the event is full: the seats are counted in the same query.
+    event = get_object_or_404(selectors.event_for_signup_page(slug=slug))
     if not event.registration_is_open():
-        event = _whole(event, slug)
         return render(request, "registration/closed.html", {"event": event}, status=410)
     if event.admission == Event.Admission.INVITATION_ONLY:
-        event = _whole(event, slug)
         return render(request, "registration/invitation_only.html", {"event": event})
-    if questions is None:
-        questions = selectors.event_questions(event=event)
-    if request.method == "POST":
-        if services.signup_rate_limited(client_address=client_address(request)):
-            event = _whole(event, slug)
-            return render(request, "registration/too_many.html", {"event": event}, status=429)
-        form = RegistrationForm(request.POST, questions=questions)
-        if form.is_bot():
-            # Answer as if all went well, so the bot learns nothing; nothing is saved.
-            return _done(event, request.POST.get("email", "")[:254])
-        if form.is_valid():
-            user = request.user if request.user.is_authenticated else None
-            try:
-                services.register(event=event, user=user, **form.service_kwargs())
-            except services.RegistrationError as exc:
-                if exc.code != "duplicate":
-                    form.add_error(None, exc.message)
-                else:
-                    # Same answer as a new registration: a stranger learns nothing; the owner
-                    # of the address has been mailed their link.
-                    return _done(event, form.cleaned_data["email"])
-            else:
-                return _done(event, form.cleaned_data["email"])
-    else:
-        initial = {"language": (get_language() or "en")[:2]}
-        if request.user.is_authenticated:
-            user = request.user
-            initial.update(email=user.email, first_name=user.first_name, last_name=user.last_name)
-        form = RegistrationForm(questions=questions, initial=initial)
-    event = _whole(event, slug)
+    initial = {"language": (get_language() or "en")[:2]}
+    if request.user.is_authenticated:
+        user = request.user
+        initial.update(email=user.email, first_name=user.first_name, last_name=user.last_name)
+    form = RegistrationForm(questions=selectors.event_questions(event=event), initial=initial)
+    return _form_page(request, event, form)
+
+
+def _form_page(request, event: Event, form: RegistrationForm) -> HttpResponse:
     seats_left = selectors.event_seats_left(event=event)
     context = {
         "event": event,
@@ -78,11 +56,86 @@ def register(request, slug: str):
     return render(request, "registration/register.html", context)
 
 
-def _whole(event: Event, slug: str) -> Event:
-    """The event as the sign-up page shows it: the POST read only the rules' fields."""
-    if event.get_deferred_fields():
-        return get_object_or_404(selectors.event_for_signup_page(slug=slug))
-    return event
+class _SignUpAttempt:
+    """One sign-up POST, answered from the reads of ``selectors.sign_up_reads``.
+
+    ``respond`` gives None when the reads were a kept copy that turned out to be out of date
+    (nothing saved): the caller answers again from fresh reads. The attempt counts once
+    towards the rate limit however many times it is answered.
+    """
+
+    def __init__(self, request, slug: str) -> None:
+        self.request = request
+        self.slug = slug
+        self.limited: bool | None = None  # counted once, then kept
+
+    def respond(self, reads: selectors.SignUpReads | None) -> HttpResponse | None:
+        request, slug = self.request, self.slug
+        if reads is None:
+            raise Http404
+        event = reads.event
+        if not event.registration_is_open():
+            return self._unless_stale(
+                reads,
+                lambda: render(
+                    request, "registration/closed.html", {"event": _whole(slug)}, status=410
+                ),
+            )
+        if event.admission == Event.Admission.INVITATION_ONLY:
+            return self._unless_stale(
+                reads,
+                lambda: render(
+                    request, "registration/invitation_only.html", {"event": _whole(slug)}
+                ),
+            )
+        if self.limited is None:
+            self.limited = services.signup_rate_limited(client_address=client_address(request))
+        if self.limited:
+            return self._unless_stale(
+                reads,
+                lambda: render(
+                    request, "registration/too_many.html", {"event": _whole(slug)}, status=429
+                ),
+            )
+        form = RegistrationForm(request.POST, questions=reads.questions)
+        if form.is_bot():
+            # Answer as if all went well, so the bot learns nothing; nothing is saved.
+            return _done(event, request.POST.get("email", "")[:254])
+        if form.is_valid():
+            user = request.user if request.user.is_authenticated else None
+            try:
+                services.register(
+                    event=event,
+                    user=user,
+                    reads_version=None if reads.checked else reads.version,
+                    **form.service_kwargs(),
+                )
+            except services.StaleSignUpReads:
+                return None
+            except services.RegistrationError as exc:
+                if exc.code != "duplicate":
+                    form.add_error(None, exc.message)
+                else:
+                    # Same answer as a new registration: a stranger learns nothing; the owner
+                    # of the address has been mailed their link.
+                    return _done(event, form.cleaned_data["email"])
+            else:
+                return _done(event, form.cleaned_data["email"])
+        return self._unless_stale(reads, lambda: _form_page(request, _whole(slug), form))
+
+    def _unless_stale(self, reads: selectors.SignUpReads, answer) -> HttpResponse | None:
+        """``answer()``, unless ``reads`` is a kept copy that is no longer the database's: an
+        answer that saves nothing checks the version itself, as no lock statement did."""
+        if not reads.checked:
+            current = selectors.sign_up_reads(slug=self.slug, kept=False)
+            if current is None or current.version != reads.version:
+                return None
+        return answer()
+
+
+def _whole(slug: str) -> Event:
+    """The event as the sign-up page shows it: a sign-up read only the rules' fields."""
+    return get_object_or_404(selectors.event_for_signup_page(slug=slug))
 
 
 DONE_COOKIE = "registration_email"

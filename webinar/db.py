@@ -1,16 +1,84 @@
-"""Writing a row and the rows that point at it in one round trip to the database."""
+"""The sign-up's hot statements: rows written in one round trip, statements prepared once."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
+import weakref
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model
 
 Children = Sequence[tuple[str, Sequence[Model]]]
 _SIZE = re.compile(r"\(.*\)")
+
+# Per database session (the driver's connection object): the names of the statements it has
+# prepared. A new connection starts with none; one that is gone takes its set with it.
+_PREPARED: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+_PLACEHOLDER = re.compile(r"%[s%]")
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared_form(sql: str) -> tuple[str, str, int]:
+    """The statement's name (from its text), its text with numbered parameters, how many."""
+    count = 0
+
+    def number(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group() == "%%":
+            return "%"
+        count += 1
+        return f"${count}"
+
+    numbered = _PLACEHOLDER.sub(number, sql)
+    name = "webinar_" + hashlib.blake2s(sql.encode(), digest_size=10).hexdigest()
+    return name, numbered, count
+
+
+def execute_prepared(
+    cursor,
+    statements: Sequence[tuple[str, Sequence[Any]]],
+    *,
+    then: Sequence[tuple[str, Sequence[Any]]] = (),
+) -> None:
+    """Execute ``statements`` (SQL with ``%s`` placeholders, and its values), in this order and
+    in one round trip, each as a prepared statement of the database session (PostgreSQL), and
+    after them the statements ``then`` as they are (planned for their values every time).
+
+    PostgreSQL parses and plans a statement every time it is sent; prepared, it parses it once
+    per connection and, after five executions, keeps one generic plan for any values. That
+    suits a statement whose best plan does not depend on its values (a row by its primary key,
+    an insert), and not one that reads rows by a value whose frequency the statistics may not
+    know yet (the seats of an event signing up right now: ``signup._lock_and_check``), which
+    goes in ``then``. The values are bound here, as for every other statement, so the driver's
+    work is the same. A statement is prepared the first time this connection runs it (a round
+    trip of its own, once); a prepared statement outlives a rolled-back transaction. This needs
+    each connection to be one database session, which Django's connections are (behind a
+    pooler, only in its session mode).
+
+    Every placeholder of a prepared statement needs a type the server can infer from where it
+    stands (a column, a cast). The cursor's results are those of the statements, in order.
+    """
+    raw = cursor.db.connection
+    prepared = _PREPARED.setdefault(raw, set())
+    texts: list[str] = []
+    values: list[Any] = []
+    for sql, params in statements:
+        name, numbered, count = _prepared_form(sql)
+        if len(params) != count:
+            raise ValueError(f"{count} placeholders, {len(params)} values")
+        if name not in prepared:
+            cursor.execute(f"PREPARE {name} AS {numbered}")
+            prepared.add(name)
+        texts.append(f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}")
+        values.extend(params)
+    for sql, params in then:
+        texts.append(sql)
+        values.extend(params)
+    cursor.execute("; ".join(texts), values)
 
 
 def insert_with_children(parent: Model, children: Children) -> None:
@@ -40,7 +108,7 @@ def insert_with_children(parent: Model, children: Children) -> None:
         for row in rows:
             params.extend(f.get_db_prep_save(f.pre_save(row, True), db) for f in fields)
     with db.cursor() as cursor:
-        cursor.execute(sql, params)
+        execute_prepared(cursor, [(sql, params)])
         keys = cursor.fetchone()
     parent.pk = keys[0]
     parent._state.adding = False

@@ -27,6 +27,7 @@ from registration.services.common import (
     SEAT_HOLDING,
     BulkResult,
     RegistrationError,
+    StaleSignUpReads,
     event_is_over,
     event_seats_taken,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "BulkResult",
     "PersonTime",
     "RegistrationError",
+    "StaleSignUpReads",
     "address_rate_limited",
     "attendance_minutes",
     "attendance_plan_read",

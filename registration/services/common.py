@@ -50,6 +50,11 @@ class RegistrationError(Exception):
         self.code = code
 
 
+class StaleSignUpReads(Exception):
+    """The event or its questions changed since the reads a sign-up was checked against
+    (``selectors.SignUpReads``): nothing was saved; check it again from fresh reads."""
+
+
 @dataclass(frozen=True)
 class BulkResult:
     changed: int

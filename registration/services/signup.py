@@ -12,19 +12,21 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registration import selectors
 from registration.models import Answer, Question, Registration
 from registration.services.common import (
     _STATUS_MAIL,
     SEAT_HOLDING,
     Kind,
     RegistrationError,
+    StaleSignUpReads,
     Status,
     _initial_status,
     event_seats_held,
     event_seats_taken,
 )
 from registration.services.outbox import mail_queue, mail_recorded, mail_row
-from webinar.db import insert_with_children
+from webinar.db import execute_prepared, insert_with_children
 from webinar.models import Event, User
 
 if TYPE_CHECKING:
@@ -100,7 +102,7 @@ class _EventLockNeeded(Exception):
 
 
 def _lock_and_check(
-    *, event_id: int, email: str, shared: bool = False
+    *, event_id: int, email: str, shared: bool = False, reads_version: str | None = None
 ) -> tuple[Event, int, int | None, str | None] | None:
     """Lock the event row, then count the seats taken and look for a registration with this
     address (any case): the event (only what the rules read; anything else loads when read),
@@ -121,19 +123,26 @@ def _lock_and_check(
     (event, lower(email)); the count reads the event's seat-holding entries of
     ``registration_status_event``, so it grows with the seats taken (a counter on the event
     would not).
+
+    ``reads_version`` (PostgreSQL): the version of the event and its questions that the
+    caller checked the sign-up against (``selectors.SignUpReads``). The lock statement reads
+    the current one; when they differ, or the event is gone, ``StaleSignUpReads`` is raised.
     """
     quote = connection.ops.quote_name
     events = quote(Event._meta.db_table)
     table = quote(Registration._meta.db_table)
     columns = ", ".join(quote(name) for name in LOCKED_EVENT_FIELDS)
+    if reads_version is not None:
+        columns += f", {selectors.sign_up_version_sql(events)}"
     lock_params: list[int] = [event_id]
     if shared:
         # The first free slot, from one that depends on the process, so that the workers
         # rarely try the same ones. An uncorrelated EXISTS runs once, before the row is read,
         # and stops at the first lock it gets; without one, no row is returned or locked.
         slot = (
-            " AND EXISTS (SELECT 1 FROM generate_series(0, %s) AS s WHERE "
-            "pg_try_advisory_xact_lock(%s, (%s * %s + (s + %s) %% %s)::integer))"
+            " AND EXISTS (SELECT 1 FROM generate_series(0, %s::integer) AS s WHERE "
+            "pg_try_advisory_xact_lock(%s::integer, "
+            "(%s::integer * %s::integer + (s + %s::integer) %% %s::integer)))"
         )
         lock_sql = f"SELECT {columns} FROM {events} WHERE id = %s{slot} FOR SHARE"  # noqa: S608
         lock_params += [
@@ -164,7 +173,7 @@ def _lock_and_check(
     ]  # fmt: skip
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"{lock_sql}; {checks_sql}", [*lock_params, *checks_params])
+            execute_prepared(cursor, [(lock_sql, lock_params)], then=[(checks_sql, checks_params)])
             row = cursor.fetchone()
             cursor.cursor.nextset()
         else:  # SQLite: the IMMEDIATE transaction already holds the write lock
@@ -174,8 +183,14 @@ def _lock_and_check(
         if row is None:
             if shared:
                 return None
+            if reads_version is not None:
+                raise StaleSignUpReads
             raise Event.DoesNotExist
         seats_taken, existing_id, existing_status = cursor.fetchone()
+    if reads_version is not None:
+        if row[-1] != reads_version:
+            raise StaleSignUpReads
+        row = row[:-1]
     locked = Event.from_db(connection.alias, list(LOCKED_EVENT_FIELDS), row)
     return locked, seats_taken, existing_id, existing_status
 
@@ -214,6 +229,7 @@ def register(
     answers: Mapping[Question, str | list[str]] | None = None,
     user: User | None = None,
     delegation: Delegation | None = None,
+    reads_version: str | None = None,
 ) -> Registration:
     """Register a participant for an event, in one transaction, and queue their mail.
 
@@ -226,6 +242,10 @@ def register(
     nominee: the public opening dates and the "by invitation only" rule do not apply, the seat
     is one of those the delegation holds, there is no waiting list for them, and consent is
     given later, when they complete their details from their own link.
+
+    ``reads_version``: the version of the reads (``selectors.SignUpReads``) that the caller
+    checked the sign-up against, when they are a copy kept from an earlier request. It is
+    compared under the event's lock: ``StaleSignUpReads``, nothing saved, when they changed.
     """
     email = email.strip()
     if delegation is None:
@@ -257,12 +277,22 @@ def register(
             try:
                 with transaction.atomic():
                     return _register_locked(
-                        event_id=event.pk, shared=True, fields=fields, answers=answers
+                        event_id=event.pk,
+                        shared=True,
+                        fields=fields,
+                        answers=answers,
+                        reads_version=reads_version,
                     )
             except _EventLockNeeded:
                 pass
         with transaction.atomic():
-            return _register_locked(event_id=event.pk, shared=False, fields=fields, answers=answers)
+            return _register_locked(
+                event_id=event.pk,
+                shared=False,
+                fields=fields,
+                answers=answers,
+                reads_version=reads_version,
+            )
     except IntegrityError as exc:
         # Two sign-ups with one address raced past the check; the constraint kept one.
         _duplicate(event, email)
@@ -279,11 +309,14 @@ def _register_locked(
     shared: bool,
     fields: dict[str, Any],
     answers: Mapping[Question, str | list[str]] | None,
+    reads_version: str | None = None,
 ) -> Registration:
     """The sign-up's transaction: the event locked (``shared``: see ``_lock_and_check``),
     the status decided, and the registration of ``fields`` saved with its answers and mail."""
     delegation: Delegation | None = fields["delegation"]
-    checked = _lock_and_check(event_id=event_id, email=fields["email"], shared=shared)
+    checked = _lock_and_check(
+        event_id=event_id, email=fields["email"], shared=shared, reads_version=reads_version
+    )
     if checked is None:
         raise _EventLockNeeded
     locked, seats_taken, existing_id, existing_status = checked

@@ -37,16 +37,65 @@ def test_a_second_sign_up_reads_neither_the_event_nor_its_questions_again(client
     assert _sign_up(client, 1, **{f"q_{question.pk}": "A"}).status_code == 302
     with CaptureQueriesContext(connection) as queries:
         assert _sign_up(client, 2, **{f"q_{question.pk}": "B"}).status_code == 302
-    statements = [q["sql"] for q in queries.captured_queries]
-    # The version check is the only read of the two tables before the event's lock.
-    reads = ('SELECT "webinar_event"', 'SELECT "registration_question"')
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    # No read of the two tables, nor of the version, before the event's lock: the lock
+    # statement reads the version of the rows the kept copy was made from.
+    reads = ('SELECT "webinar_event"', 'SELECT "registration_question"', "SELECT e.xmin")
     assert not [sql for sql in statements if sql.startswith(reads)]
-    assert statements[0].startswith("SELECT e.xmin")
+    lock = statements[0]
+    if lock.startswith("EXECUTE "):  # prepared by an earlier sign-up on this connection
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT statement FROM pg_prepared_statements WHERE name = %s",
+                [lock.split()[1].split("(")[0]],
+            )
+            [(lock,)] = cursor.fetchall()
+    assert "FOR SHARE" in lock
+    assert '"webinar_event".xmin::text' in lock
     assert Registration.objects.filter(event=event).count() == 2
 
 
-def test_a_question_made_required_applies_to_the_very_next_sign_up(client):
+def test_a_kept_copy_out_of_date_at_the_lock_saves_nothing_and_counts_the_attempt_once(
+    client, settings
+):
+    settings.REGISTRATION_RATE_LIMIT = 2
     event = EventFactory(slug="kept")
+    question = QuestionFactory(event=event, kind=Question.Kind.TEXT, required=False)
+    assert _sign_up(client, 1).status_code == 302
+    Question.objects.filter(pk=question.pk).update(label="Changed")  # a new version, still valid
+    # The kept copy passes the form, the lock statement finds another version: the sign-up
+    # is checked again from fresh reads, and goes through as the second attempt, not a third.
+    assert _sign_up(client, 2).status_code == 302
+    assert _sign_up(client, 3).status_code == 429
+    assert sorted(Registration.objects.values_list("email", flat=True)) == [
+        "p1@example.org",
+        "p2@example.org",
+    ]
+    assert selectors._SIGN_UP_READS["kept"].questions[0].label == "Changed"
+
+
+def test_a_deleted_event_kept_from_an_earlier_sign_up_is_not_found(client):
+    event = EventFactory(slug="kept")
+    assert _sign_up(client, 1).status_code == 302
+    Event.objects.filter(pk=event.pk).delete()
+    assert _sign_up(client, 2).status_code == 404
+    assert not Registration.objects.exists()
+
+
+def test_registration_reopened_after_a_refusal_takes_the_very_next_sign_up(client):
+    """A kept copy that refuses (here: closed) is checked before the refusal is shown."""
+    event = EventFactory(slug="kept", registration_closes_at=timezone.now() - dt.timedelta(1))
+    assert _sign_up(client, 1).status_code == 410
+    assert "kept" in selectors._SIGN_UP_READS
+    Event.objects.filter(pk=event.pk).update(registration_closes_at=None)
+    assert _sign_up(client, 2).status_code == 302
+    assert Registration.objects.get().email == "p2@example.org"
+
+
+# Far from the capacity a sign-up shares the event's lock; near it, it has the event to itself.
+@pytest.mark.parametrize("capacity", [None, 5])
+def test_a_question_made_required_applies_to_the_very_next_sign_up(client, capacity):
+    event = EventFactory(slug="kept", capacity=capacity)
     question = QuestionFactory(event=event, kind=Question.Kind.TEXT, required=False)
     assert _sign_up(client, 1).status_code == 302
     Question.objects.filter(pk=question.pk).update(required=True)  # no save(): no signal either
@@ -140,14 +189,14 @@ def test_the_checks_follow_the_indexes_when_the_rows_are_newer_than_the_statisti
 
     with connection.execute_wrapper(keep):
         assert _sign_up(client, 1).status_code == 302
-    # The lock and the checks go in one round trip: the checks are the second statement.
+    # The lock (a prepared statement) and the checks go in one round trip; the checks, second,
+    # are planned for their values every time: a generic plan, made for any event, reads the
+    # whole table here, where the statistics know nothing of this event's rows.
     [(sql, params)] = [(sql, params) for sql, params in seen if "COUNT(*)" in sql]
     lock, checks = sql.split("; ")
+    assert lock.startswith("EXECUTE webinar_")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"EXPLAIN (ANALYZE, FORMAT JSON) {checks}",
-            params[lock.replace("%%", "").count("%s") :],
-        )
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {checks}", params[lock.count("%s") :])
         [[plan]] = cursor.fetchone()
     nodes = list(_plan_nodes(plan["Plan"]))
     scans = [node for node in nodes if "Scan" in node["Node Type"]]

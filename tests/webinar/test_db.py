@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from registration.models import Answer, OutgoingMail, Registration
 from tests.factories import EventFactory, QuestionFactory
-from webinar.db import insert_with_children
+from webinar.db import execute_prepared, insert_with_children
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +41,10 @@ def test_parent_and_children_are_written_as_save_writes_them():
     mail = OutgoingMail(registration=inserted, kind="approved", due_at=before)
     with CaptureQueriesContext(connection) as queries:
         insert_with_children(inserted, [("registration", answers), ("registration", [mail])])
-    if connection.vendor == "postgresql":
-        assert len(queries.captured_queries) == 1
+    if connection.vendor == "postgresql":  # one statement (prepared first, once a connection)
+        sent = [q["sql"] for q in queries.captured_queries]
+        assert [sql for sql in sent if not sql.startswith("PREPARE ")] == [sent[-1]]
+        assert sent[-1].startswith("EXECUTE ")
     row = Registration.objects.get(pk=inserted.pk)
     assert row.email == "inserted@example.org"
     assert _compare(row) == _compare(Registration.objects.get(pk=saved.pk))
@@ -87,3 +89,43 @@ def test_a_value_too_long_for_its_column_is_refused_not_cut_short():
     with pytest.raises(DataError), transaction.atomic():
         insert_with_children(too_long, [])
     assert Registration.objects.count() == 0
+
+
+def _executed(statements, then=()):
+    with CaptureQueriesContext(connection) as queries, connection.cursor() as cursor:
+        execute_prepared(cursor, statements, then=then)
+        results = [cursor.fetchall()]
+        while cursor.cursor.nextset():
+            results.append(cursor.fetchall())
+    return results, [q["sql"].split(" ", 1)[0] for q in queries.captured_queries]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_is_prepared_once_a_connection_and_again_on_a_new_one():
+    statement = ("SELECT %s::integer + 40 AS prepared_once", [2])
+    assert _executed([statement]) == ([[(42,)]], ["PREPARE", "EXECUTE"])
+    assert _executed([statement]) == ([[(42,)]], ["EXECUTE"])
+    connection.close()  # a new session knows no prepared statement
+    assert _executed([statement]) == ([[(42,)]], ["PREPARE", "EXECUTE"])
+
+
+@pytest.mark.postgres
+def test_a_prepared_statement_outlives_its_rolled_back_transaction():
+    statement = ("SELECT %s::integer * 2 AS outlives_rollback", [21])
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        assert _executed([statement]) == ([[(42,)]], ["PREPARE", "EXECUTE"])
+        raise ZeroDivisionError
+    assert _executed([statement]) == ([[(42,)]], ["EXECUTE"])
+
+
+@pytest.mark.postgres
+def test_prepared_statements_then_plain_ones_go_in_one_round_trip_in_order():
+    results, sent = _executed(
+        [("SELECT %s::integer %% %s::integer AS in_order", [7, 4]), ("SELECT 'it''s' AS b", [])],
+        then=[("SELECT %s::text || '%%'", ["50"])],
+    )
+    assert results == [[(3,)], [("it's",)], [("50%",)]]
+    assert sent[-1] == "EXECUTE"  # the last round trip carries all three
+    with connection.cursor() as cursor, pytest.raises(ValueError, match="2 placeholders, 1"):
+        execute_prepared(cursor, [("SELECT %s::integer + %s::integer", [1])])
