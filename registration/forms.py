@@ -309,6 +309,14 @@ class RegistrationForm(
         for name in ("consent_processing", HONEYPOT):
             self.fields[name] = self.fields.pop(name)
 
+    def _post_clean(self) -> None:
+        """Nothing after the fields' checks: no model instance is built and checked here.
+
+        ``services.register`` builds the registration from ``cleaned_data``, and the model
+        declares no check the form's fields do not make (lengths, choices, the address, the
+        required fields; the one-address rule needs the event, which is the service's). Django
+        would build an instance and check every field again: a twentieth of a sign-up's CPU."""
+
     def is_bot(self) -> bool:
         return bool(self.data.get(HONEYPOT))
 

@@ -490,3 +490,42 @@ def test_organiser_revokes_a_personal_link(client, organiser):
     registration.refresh_from_db()
     fresh = registration_token(registration=registration)
     assert client.get(f"/registrations/{fresh}/").status_code == 200
+
+
+def _at_and_past_the_limits():
+    """Each participant field at its model's length limit and one past it, each choice field
+    with a value it lacks, and each required one empty."""
+    from registration.forms import RegistrationForm
+
+    for name in RegistrationForm.Meta.fields:
+        field = Registration._meta.get_field(name)
+        if field.max_length and not field.choices:
+            yield {name: "é" * field.max_length}
+            yield {name: "é" * (field.max_length + 1)}
+        if field.choices:
+            yield {name: "not-a-choice"}
+        if not field.blank:
+            yield {name: ""}
+    yield {"email": ("a" * 64 + "@" + "b" * 63 + ".org")}
+    yield {"email": "no-at-sign.example.org"}
+    yield {"accessibility_needs": "x" * 1001}
+    yield {}
+
+
+def _short(change: dict) -> str:
+    return ",".join(f"{k}:{len(v)}" for k, v in change.items()) or "valid"
+
+
+@pytest.mark.parametrize("change", list(_at_and_past_the_limits()), ids=_short)
+def test_what_the_form_accepts_passes_every_check_of_the_model(change):
+    """The sign-up form skips Django's model validation (the service builds the row from the
+    cleaned data): whatever the form accepts must pass it all the same."""
+    from django import forms
+
+    from registration.forms import RegistrationForm
+
+    form = RegistrationForm({**VALID, **change})
+    if not form.is_valid():
+        return  # refused with a message: nothing reaches the model
+    forms.ModelForm._post_clean(form)  # what Django would have checked on top
+    assert form.errors == {}, change
