@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.forms.utils import flatatt
+from django.forms.widgets import ChoiceWidget
 from django.utils import translation
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
@@ -50,12 +51,57 @@ def _relabelled(choices, label) -> list:
 
 
 FormClass = TypeVar("FormClass", bound=type[forms.BaseForm])
+T = TypeVar("T")
+
+
+def _shallow_copy(obj: T) -> T:
+    """``copy.copy`` of an object whose state is its ``__dict__``, without the generic copy
+    protocol (``__reduce_ex__``), which is most of what copying a form's fields costs."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    return new
+
+
+class FieldsCopiedCheaply(dict):
+    """A form class's fields (``base_fields``), which each form copies for itself: field by
+    field as Django's own ``__deepcopy__`` methods do (the field, its widget, the widget's
+    attributes and choices, the error messages, the validators), each object copied by
+    ``_shallow_copy``. A field or widget with a copy of its own (a choice field's choices,
+    a widget of widgets) is deep-copied as Django does. Half of a sign-up form's cost to
+    build was the generic copy."""
+
+    def __deepcopy__(self, memo) -> dict[str, forms.Field]:
+        return {name: _copied_field(field, memo) for name, field in self.items()}
+
+
+_AS_FIELD: set[Any] = {forms.Field.__deepcopy__}
+_AS_WIDGET: set[Any] = {forms.Widget.__deepcopy__}
+_AS_CHOICE_WIDGET: set[Any] = {ChoiceWidget.__deepcopy__}
+
+
+def _copied_field(field: forms.Field, memo) -> forms.Field:
+    widget = field.widget
+    copies_widget = type(widget).__deepcopy__
+    if type(field).__deepcopy__ not in _AS_FIELD or not (
+        copies_widget in _AS_WIDGET or copies_widget in _AS_CHOICE_WIDGET
+    ):
+        return copy.deepcopy(field, memo)
+    new = _shallow_copy(field)
+    new_widget = _shallow_copy(widget)
+    new_widget.attrs = widget.attrs.copy()
+    if copies_widget in _AS_CHOICE_WIDGET:
+        new_widget.choices = copy.copy(widget.choices)
+    new.widget = new_widget
+    new.error_messages = field.error_messages.copy()
+    new.validators = field.validators[:]
+    return new
 
 
 def participant_fields(form_class: FormClass) -> FormClass:
     """Set up, once for the class, what every copy of its fields shares: empty choices that say
     what they mean instead of Django's dashes, no empty radio for sex, the length limit of the
-    accessibility needs. (Done per form, it was a tenth of the form's cost.)"""
+    accessibility needs. (Done per form, it was a tenth of the form's cost.) Each form copies
+    them with ``FieldsCopiedCheaply``."""
     fields = form_class.base_fields  # type: ignore[attr-defined]
     for name, label in BLANK_LABELS.items():
         if name in fields and hasattr(fields[name], "choices"):
@@ -64,6 +110,7 @@ def participant_fields(form_class: FormClass) -> FormClass:
             field.choices = functools.partial(_relabelled, field.choices, label)
     cast(forms.ChoiceField, fields["sex"]).choices = Sex.choices
     fields["accessibility_needs"].validators.append(MaxLengthValidator(1000))
+    form_class.base_fields = FieldsCopiedCheaply(fields)  # type: ignore[attr-defined]
     return form_class
 
 
@@ -148,6 +195,9 @@ class SharedChoicesField(forms.TypedChoiceField):
 
     def __deepcopy__(self, memo):
         return forms.Field.__deepcopy__(self, memo)
+
+
+_AS_FIELD.add(SharedChoicesField.__deepcopy__)
 
 
 def detail_formfield(db_field, **kwargs) -> forms.Field | None:

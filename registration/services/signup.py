@@ -168,7 +168,7 @@ def _lock_and_check(
         f"SELECT COUNT(*) FROM {table} r "  # noqa: S608
         f"WHERE r.event_id = %s AND r.status IN ({seat_holding})"
     )
-    count_params = [event_id, *(str(status) for status in SEAT_HOLDING)]
+    count_params: list[int | str] = [event_id, *(str(status) for status in SEAT_HOLDING)]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The count is planned for its values every time (see execute_prepared); the lock
