@@ -247,7 +247,9 @@ def register(
     and by the database constraint, and the first registrant is mailed their link.
 
     With ``delegation`` (a locked ``delegations.Delegation`` whose quota the caller checked,
-    see ``delegations.services.delegation_nominate``) the person is that delegation's
+    with the event row locked ``FOR UPDATE`` too: see ``delegations.services._lock``, the only
+    caller's lock, which ``_lock_event`` takes as every change of seats does) the person is
+    that delegation's
     nominee: the public opening dates and the "by invitation only" rule do not apply, the seat
     is one of those the delegation holds, there is no waiting list for them, and consent is
     given later, when they complete their details from their own link.
