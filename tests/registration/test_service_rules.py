@@ -268,15 +268,7 @@ def test_a_mail_written_from_its_template_keeps_no_subject_or_body_of_its_own():
     """Only a custom message stores its text; the others are written from their templates
     when sent, and the outbox in the admin shows an empty subject for them."""
     event = EventFactory(approval_mode=Event.ApprovalMode.MANUAL)
-    signed_up = services.register(
-        event=event,
-        email="templated@example.org",
-        first_name="Awa",
-        last_name="Example",
-        country="SN",
-        organization="Ministry (fictional)",
-        category="national_government",
-    )
+    signed_up = services.register(event=event, **MINIMAL)
     services.registrations_apply(registration_ids=[signed_up.pk], action="approve")
     rows = list(signed_up.mails.order_by("pk").values_list("kind", "subject", "body"))
     assert rows == [(OutgoingMail.Kind.RECEIVED, "", ""), (OutgoingMail.Kind.APPROVED, "", "")]

@@ -144,9 +144,9 @@ def test_the_rendered_document_is_freed_before_the_cycle_collector_resumes(monke
     assert alive_at_resume == [0]
 
 
-def test_renders_of_one_thread_share_one_font_configuration(monkeypatch):
-    import threading
-
+@pytest.fixture
+def font_configs(monkeypatch):
+    """The font configuration each render is given, in order."""
     from weasyprint import HTML
 
     seen = []
@@ -157,6 +157,13 @@ def test_renders_of_one_thread_share_one_font_configuration(monkeypatch):
         return real_render(self, *args, **kwargs)
 
     monkeypatch.setattr(HTML, "render", render)
+    return seen
+
+
+def test_renders_of_one_thread_share_one_font_configuration(font_configs):
+    import threading
+
+    seen = font_configs
     render_pdf(html="<p>one</p>")
     render_pdf(html="<p>two</p>")
     other = threading.Thread(target=render_pdf, kwargs={"html": "<p>three</p>"})
@@ -166,17 +173,10 @@ def test_renders_of_one_thread_share_one_font_configuration(monkeypatch):
     assert seen[2] is not seen[0]
 
 
-def test_a_document_that_declares_a_font_leaves_the_next_a_new_font_configuration(monkeypatch):
-    from weasyprint import HTML
-
-    seen = []
-    real_render = HTML.render
-
-    def render(self, *args, **kwargs):
-        seen.append(kwargs["font_config"])
-        return real_render(self, *args, **kwargs)
-
-    monkeypatch.setattr(HTML, "render", render)
+def test_a_document_that_declares_a_font_leaves_the_next_a_new_font_configuration(
+    font_configs,
+):
+    seen = font_configs
     declares = '<style>@font-face { font-family: "Own"; src: url(missing.woff2) }</style><p>x</p>'
     render_pdf(html="<p>plain</p>")
     render_pdf(html=declares)
