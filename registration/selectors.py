@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
@@ -124,7 +124,7 @@ def sign_up_reads(*, slug: str, kept: bool = True) -> SignUpReads | None:
         return None
     version = row[0]
     if known is not None and known.version == version:
-        return SignUpReads(known.event, known.questions, version, checked=True)
+        return replace(known, checked=True)
     # Read after the version: if they changed in between, the lock statement tells.
     event = event_for_sign_up(slug=slug).first()
     if event is None:
@@ -133,8 +133,8 @@ def sign_up_reads(*, slug: str, kept: bool = True) -> SignUpReads | None:
     if len(_SIGN_UP_READS) >= _SIGN_UP_READS_MAX and slug not in _SIGN_UP_READS:
         _SIGN_UP_READS.pop(next(iter(_SIGN_UP_READS), ""), None)  # the oldest; threads may race
     _SIGN_UP_READS.pop(slug, None)  # kept again as the newest
-    _SIGN_UP_READS[slug] = SignUpReads(event, event_questions(event=event), version, checked=False)
-    return SignUpReads(event, _SIGN_UP_READS[slug].questions, version, checked=True)
+    reads = _SIGN_UP_READS[slug] = SignUpReads(event, event_questions(event=event), version, False)
+    return replace(reads, checked=True)
 
 
 def event_for_signup_page(*, slug: str) -> QuerySet[Event]:
